@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GeoConfig(AppConfig):
+    name = "geo"
+    label = "geo"
+    verbose_name = _("Kaart en initiatieven")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,91 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Geef een kleur als #rrggbb, bijvoorbeeld #00689e."))
+
+
+class HomePage(Page):
+    intro = models.TextField(_("inleiding"), blank=True)
+    how_it_works = RichTextField(
+        _("zo werkt participatie hier"), blank=True, features=["bold", "italic", "link", "ul", "ol"],
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("how_it_works")]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("startpagina")
+
+    def get_context(self, request, *args, **kwargs):
+        from projects.selectors import project_list_running
+
+        context = super().get_context(request, *args, **kwargs)
+        context["running_projects"] = project_list_running(limit=6)
+        return context
+
+
+class ContentPage(Page):
+    """A plain page: privacy statement, accessibility statement, participation policy."""
+
+    body = RichTextField(_("inhoud"), features=["h2", "h3", "bold", "italic", "link", "ul", "ol", "document-link"])
+    content_panels = Page.content_panels + [FieldPanel("body")]
+
+    class Meta:
+        verbose_name = _("tekstpagina")
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting):
+    municipality_name = models.CharField(_("naam gemeente"), max_length=100, default="Gemeente")
+    logo = models.ForeignKey("wagtailimages.Image", verbose_name=_("logo"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    primary_colour = models.CharField(_("hoofdkleur"), max_length=7, default="#00689e", validators=[colour_validator],
+                                      help_text=_("Let op voldoende contrast met wit (minstens 4,5:1)."))
+    map_center_lat = models.FloatField(_("kaartmidden breedtegraad"), default=52.0907)
+    map_center_lon = models.FloatField(_("kaartmidden lengtegraad"), default=5.1214)
+    map_zoom = models.PositiveSmallIntegerField(_("zoomniveau"), default=12)
+    map_bounds_min_lon = models.FloatField(_("west (min. lengtegraad)"), null=True, blank=True)
+    map_bounds_min_lat = models.FloatField(_("zuid (min. breedtegraad)"), null=True, blank=True)
+    map_bounds_max_lon = models.FloatField(_("oost (max. lengtegraad)"), null=True, blank=True)
+    map_bounds_max_lat = models.FloatField(_("noord (max. breedtegraad)"), null=True, blank=True)
+    contact_email = models.EmailField(_("e-mail"), blank=True)
+    contact_phone = models.CharField(_("telefoon"), max_length=50, blank=True)
+    contact_address = models.TextField(_("adres"), blank=True)
+    privacy_page = models.ForeignKey("wagtailcore.Page", verbose_name=_("privacyverklaring"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    accessibility_page = models.ForeignKey("wagtailcore.Page", verbose_name=_("toegankelijkheidsverklaring"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    policy_page = models.ForeignKey("wagtailcore.Page", verbose_name=_("participatiebeleid"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    panels = [
+        MultiFieldPanel([FieldPanel("municipality_name"), FieldPanel("logo"), FieldPanel("primary_colour")], heading=_("Gemeente")),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("map_center_lat"), FieldPanel("map_center_lon"), FieldPanel("map_zoom")]),
+             FieldRowPanel([FieldPanel("map_bounds_min_lon"), FieldPanel("map_bounds_min_lat"),
+                            FieldPanel("map_bounds_max_lon"), FieldPanel("map_bounds_max_lat")])],
+            heading=_("Kaart"),
+        ),
+        MultiFieldPanel([FieldPanel("contact_email"), FieldPanel("contact_phone"), FieldPanel("contact_address")], heading=_("Contact")),
+        MultiFieldPanel([FieldPanel("privacy_page"), FieldPanel("accessibility_page"), FieldPanel("policy_page")], heading=_("Verklaringen")),
+    ]
+
+    class Meta:
+        verbose_name = _("website-instellingen")
+
+    def clean(self):
+        super().clean()
+        bounds = [self.map_bounds_min_lon, self.map_bounds_min_lat, self.map_bounds_max_lon, self.map_bounds_max_lat]
+        if any(b is not None for b in bounds) and None in bounds:
+            raise ValidationError(_("Vul alle vier de grenzen van de kaart in, of geen."))
+        if None not in bounds:
+            if self.map_bounds_min_lon >= self.map_bounds_max_lon:
+                raise ValidationError({"map_bounds_max_lon": _("Oost moet groter zijn dan west.")})
+            if self.map_bounds_min_lat >= self.map_bounds_max_lat:
+                raise ValidationError({"map_bounds_max_lat": _("Noord moet groter zijn dan zuid.")})
+        if not (-90 <= self.map_center_lat <= 90):
+            raise ValidationError({"map_center_lat": _("Een breedtegraad ligt tussen -90 en 90.")})
+        if not (-180 <= self.map_center_lon <= 180):
+            raise ValidationError({"map_center_lon": _("Een lengtegraad ligt tussen -180 en 180.")})

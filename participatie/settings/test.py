@@ -1,0 +1,30 @@
+"""Fast, isolated settings for the test suite (imports base, never dev)."""
+
+from .base import *  # noqa: F401,F403
+from .base import REDIS_URL
+
+DEBUG = False
+SECRET_KEY = "test-only-key"
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LANGUAGE_CODE = "nl"
+SITE_URL = "http://testserver"
+WAGTAILADMIN_BASE_URL = SITE_URL
+# Jobs run in-process unless a test asks for the real queue (tests/conftest.py: rq_worker).
+RQ_QUEUES = {
+    name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/15", "DEFAULT_TIMEOUT": 60, "ASYNC": False}
+    for name in ("default", "mail")
+}
+# Rate limits are tested explicitly where they matter.
+ACCOUNT_RATE_LIMITS = False
+PARTICIPATIE = {
+    "SITE_SETTINGS_MODEL": "home.SiteSettings",
+    "GEOCODER_URL": "http://127.0.0.1:9/unused",  # tests start a local fake and override this
+    "GEOCODER_TIMEOUT": 1.0,
+}

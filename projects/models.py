@@ -1,0 +1,293 @@
+"""Participation projects: pages hold content; follows, notifications and mail are records."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .blocks import ContentBlock
+from .geometry import GeometryField
+
+
+class LadderLevel(models.TextChoices):
+    """The participatieladder: how much say residents get."""
+
+    INFORMEREN = "informeren", _("Informeren")
+    RAADPLEGEN = "raadplegen", _("Raadplegen")
+    ADVISEREN = "adviseren", _("Adviseren")
+    COPRODUCEREN = "coproduceren", _("Coproduceren")
+    MEEBESLISSEN = "meebeslissen", _("Meebeslissen")
+
+
+# Plain-language (B1) explanation of each ladder level for residents.
+LADDER_EXPLANATIONS = {
+    LadderLevel.INFORMEREN: _("Wij vertellen u wat er gebeurt. U kunt vragen stellen; de gemeente besluit."),
+    LadderLevel.RAADPLEGEN: _("Wij vragen uw mening. De gemeente weegt die mee; de gemeenteraad besluit."),
+    LadderLevel.ADVISEREN: _("U mag meedenken en advies geven. Wij leggen uit wat we met uw advies doen; de gemeenteraad besluit."),
+    LadderLevel.COPRODUCEREN: _("U werkt samen met de gemeente aan het plan. Wij nemen de uitkomst zo veel mogelijk over."),
+    LadderLevel.MEEBESLISSEN: _("U beslist mee. De gemeente neemt het besluit van de deelnemers over, binnen de afgesproken grenzen."),
+}
+
+
+class PhaseKind(models.TextChoices):
+    INFORMEREN = "informeren", _("Informeren")
+    OPHALEN = "ophalen", _("Ideeën ophalen")
+    DIALOOG = "dialoog", _("Dialoog")
+    BESLUITVORMING = "besluitvorming", _("Besluitvorming")
+    TERUGKOPPELING = "terugkoppeling", _("Terugkoppeling")
+    UITVOERING = "uitvoering", _("Uitvoering")
+
+
+class Level(models.TextChoices):
+    LOW = "laag", _("Laag")
+    MEDIUM = "middel", _("Middel")
+    HIGH = "hoog", _("Hoog")
+
+
+# The eight questions of a participation plan, answered before a project starts.
+PLAN_QUESTIONS = (
+    ("plan_goals", _("Wat is het doel van de dialoog?")),
+    ("plan_open_topics", _("Welke onderwerpen liggen open voor inbreng?")),
+    ("plan_intention", _("Wat is de intentie van de gemeente?")),
+    ("plan_decisions", _("Op welke besluiten heeft de inbreng invloed?")),
+    ("plan_process", _("Hoe ziet het proces eruit?")),
+    ("plan_roles", _("Wie speelt welke rol?")),
+    ("plan_expertise", _("Welke kennis en expertise zijn nodig?")),
+    ("plan_attitude", _("Welke houding vragen we van de deelnemers?")),
+)
+
+
+class ProjectIndexPage(Page):
+    intro = models.TextField(_("inleiding"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["projects.ProjectPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("projectoverzicht")
+        verbose_name_plural = _("projectoverzichten")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import project_list
+
+        context = super().get_context(request, *args, **kwargs)
+        context["projects"] = project_list(parent=self)
+        return context
+
+
+class ProjectPage(Page):
+    summary = models.TextField(_("samenvatting"), max_length=600, help_text=_("Wat speelt er en waarom? Kort en in eenvoudige taal."))
+    body = StreamField(ContentBlock(), verbose_name=_("inhoud"), blank=True)
+
+    ladder_level = models.CharField(_("niveau op de participatieladder"), max_length=20, choices=LadderLevel.choices, default=LadderLevel.RAADPLEGEN)
+    influence_can = models.TextField(_("waar u invloed op heeft"), blank=True)
+    influence_cannot = models.TextField(_("waar u geen invloed op heeft"), blank=True)
+    no_participation_reason = models.TextField(
+        _("reden als er geen participatie is"), blank=True,
+        help_text=_("Vul dit in als dit project bewust geen inbreng ophaalt."),
+    )
+    participation_mandatory = models.BooleanField(_("participatie is verplicht"), default=False)
+    mandatory_category = models.CharField(_("categorie verplichte participatie"), max_length=200, blank=True)
+
+    plan_goals = models.TextField(PLAN_QUESTIONS[0][1], blank=True)
+    plan_open_topics = models.TextField(PLAN_QUESTIONS[1][1], blank=True)
+    plan_intention = models.TextField(PLAN_QUESTIONS[2][1], blank=True)
+    plan_decisions = models.TextField(PLAN_QUESTIONS[3][1], blank=True)
+    plan_process = models.TextField(PLAN_QUESTIONS[4][1], blank=True)
+    plan_roles = models.TextField(PLAN_QUESTIONS[5][1], blank=True)
+    plan_expertise = models.TextField(PLAN_QUESTIONS[6][1], blank=True)
+    plan_attitude = models.TextField(PLAN_QUESTIONS[7][1], blank=True)
+
+    end_result = models.TextField(_("beoogd eindresultaat"), blank=True)
+    success_criteria = models.TextField(_("succescriteria"), blank=True)
+
+    contact_name = models.CharField(_("naam contactpersoon"), max_length=200, blank=True)
+    contact_role = models.CharField(_("functie contactpersoon"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("e-mail contactpersoon"), blank=True)
+    contact_phone = models.CharField(_("telefoon contactpersoon"), max_length=50, blank=True)
+
+    area = GeometryField(_("projectgebied"), blank=True, null=True, help_text=_("Teken het gebied van het project op de kaart."))
+
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        InlinePanel("phases", label=_("Fasen"), heading=_("Planning")),
+    ]
+    participation_panels = [
+        MultiFieldPanel(
+            [FieldPanel("ladder_level"), FieldPanel("influence_can"), FieldPanel("influence_cannot"),
+             FieldPanel("no_participation_reason"),
+             FieldRowPanel([FieldPanel("participation_mandatory"), FieldPanel("mandatory_category")])],
+            heading=_("Invloed"),
+        ),
+        MultiFieldPanel([FieldPanel(name) for name, _label in PLAN_QUESTIONS], heading=_("Participatieplan")),
+        MultiFieldPanel([FieldPanel("end_result"), FieldPanel("success_criteria")], heading=_("Resultaat")),
+        InlinePanel("stakeholder_groups", label=_("Belanghebbenden"), heading=_("Belanghebbenden")),
+        MultiFieldPanel(
+            [FieldPanel("contact_name"), FieldPanel("contact_role"), FieldPanel("contact_email"), FieldPanel("contact_phone")],
+            heading=_("Contactpersoon"),
+        ),
+        FieldPanel("area"),
+    ]
+    parent_page_types = ["projects.ProjectIndexPage"]
+    subpage_types = ["projects.ProjectUpdatePage"]
+
+    class Meta:
+        verbose_name = _("participatieproject")
+        verbose_name_plural = _("participatieprojecten")
+
+    @property
+    def ladder_explanation(self):
+        return LADDER_EXPLANATIONS.get(self.ladder_level, "")
+
+    def plan_answers(self):
+        return [(label, getattr(self, name)) for name, label in PLAN_QUESTIONS]
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import project_detail_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(project_detail_context(self, request=request))
+        return context
+
+
+class ProjectPhase(Orderable):
+    project = ParentalKey(ProjectPage, on_delete=models.CASCADE, related_name="phases")
+    kind = models.CharField(_("soort"), max_length=20, choices=PhaseKind.choices)
+    title = models.CharField(_("titel"), max_length=200)
+    start_date = models.DateField(_("begindatum"))
+    end_date = models.DateField(_("einddatum"))
+    description = models.TextField(_("beschrijving"), blank=True)
+
+    panels = [
+        FieldPanel("kind"), FieldPanel("title"),
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+        FieldPanel("description"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("fase")
+        verbose_name_plural = _("fasen")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="phase_end_after_start"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("De einddatum ligt vóór de begindatum.")})
+
+    def state(self, today: datetime.date) -> str:
+        if today < self.start_date:
+            return "upcoming"
+        if today > self.end_date:
+            return "done"
+        return "current"
+
+
+class StakeholderGroup(Orderable):
+    """A group the project wants to involve. Records elsewhere keep the name as a snapshot,
+    so an editor renaming or removing a group never rewrites or deletes their history."""
+
+    project = ParentalKey(ProjectPage, on_delete=models.CASCADE, related_name="stakeholder_groups")
+    name = models.CharField(_("naam"), max_length=200)
+    description = models.TextField(_("beschrijving"), blank=True)
+    interest = models.CharField(_("belang"), max_length=10, choices=Level.choices, default=Level.MEDIUM)
+    influence = models.CharField(_("invloed"), max_length=10, choices=Level.choices, default=Level.MEDIUM)
+
+    panels = [FieldPanel("name"), FieldPanel("description"), FieldRowPanel([FieldPanel("interest"), FieldPanel("influence")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("belanghebbende groep")
+        verbose_name_plural = _("belanghebbende groepen")
+
+    def __str__(self):
+        return self.name
+
+
+class ProjectUpdatePage(Page):
+    """News about a project. Its first publication emails the project's followers."""
+
+    date = models.DateField(_("datum"), default=datetime.date.today)
+    intro = models.TextField(_("inleiding"), max_length=600)
+    body = StreamField(ContentBlock(), verbose_name=_("inhoud"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("date"), FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["projects.ProjectPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("projectnieuws")
+        verbose_name_plural = _("projectnieuws")
+
+
+class ProjectFollow(models.Model):
+    """A resident following a project to get its news by email."""
+
+    project = models.ForeignKey(ProjectPage, on_delete=models.PROTECT, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="project_follows")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("volger")
+        verbose_name_plural = _("volgers")
+        constraints = [models.UniqueConstraint(fields=["project", "user"], name="follow_once_per_project")]
+
+
+class UpdateNotification(models.Model):
+    """Marks that followers were emailed about an update, so re-publishing never mails twice."""
+
+    update = models.OneToOneField(ProjectUpdatePage, on_delete=models.PROTECT, related_name="notification")
+    sent_at = models.DateTimeField(default=timezone.now)
+    recipients = models.PositiveIntegerField(default=0)
+
+
+class OutgoingMail(models.Model):
+    """The outbox. Every email is stored first, then delivered by a job that retries.
+
+    A failing mail server or a Redis outage delays mail but never loses it; the periodic
+    sweep ``mail_retry_pending`` delivers what is still pending. Sent mail is removed after
+    ``MAIL_RETENTION_DAYS`` (personal data: the address and the content).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Wacht")
+        SENT = "sent", _("Verstuurd")
+        FAILED = "failed", _("Mislukt")
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    # [{"filename": ..., "content": <text>, "mimetype": ...}] (text attachments such as .ics)
+    attachments = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("uitgaande e-mail")
+        verbose_name_plural = _("uitgaande e-mails")
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"

@@ -1,0 +1,91 @@
+"""Shared fixtures. In CI (CI=true) nothing may be skipped: a skip is turned into a failure."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Turn skips into failures in CI, so a missing service can never pass silently."""
+    outcome = yield
+    report = outcome.get_result()
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.longrepr = f"Skipped in CI, which counts as a failure: {reason}"
+
+
+@pytest.fixture(autouse=True)
+def _service_markers(request):
+    """Skip (locally) tests whose service is missing; CI turns that into a failure."""
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://...")
+    if request.node.get_closest_marker("redis") and not redis_available():
+        pytest.skip("needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0 and start redis-server")
+
+
+def redis_available() -> bool:
+    if not settings.REDIS_URL:
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def rq_async(settings):
+    """Switch the queues to the real Redis, for tests that exercise the worker. Yields a
+    function that runs a burst worker over the queues until they are empty."""
+    import django_rq
+    from rq import SimpleWorker
+
+    settings.RQ_QUEUES = {
+        name: {"URL": settings.REDIS_URL, "DEFAULT_TIMEOUT": 60, "ASYNC": True} for name in ("default", "mail")
+    }
+    queues = [django_rq.get_queue(name) for name in ("default", "mail")]
+    connection_ = queues[0].connection
+    connection_.flushdb()
+
+    def work(with_scheduler: bool = False):
+        worker = SimpleWorker(queues, connection=connection_)
+        worker.work(burst=True, with_scheduler=with_scheduler)
+        return worker
+
+    yield work
+    connection_.flushdb()
+
+
+def ensure_site():
+    """The default Site with a HomePage root. Migrations create it, but transactional tests
+    (browser, concurrency) truncate tables afterwards, so later tests rebuild it here."""
+    from wagtail.models import Locale, Page, Site
+
+    from home.models import HomePage
+
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is not None:
+        return site
+    Locale.objects.get_or_create(language_code="nl")
+    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+    home = root.add_child(instance=HomePage(title="Doe mee", slug="home"))
+    return Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Participatie")
+
+
+@pytest.fixture
+def site(db):
+    return ensure_site()
+
+
+@pytest.fixture
+def home_page(site):
+    return site.root_page.specific
