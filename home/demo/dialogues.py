@@ -1,0 +1,6 @@
+"""Demo content for dialogues (filled in by the dialogues work; called by seed_demo)."""
+
+
+def seed(*, stdout, projects: dict) -> None:
+    """Create demo content idempotently. ``projects`` maps demo keys to ProjectPage objects."""
+    return None
