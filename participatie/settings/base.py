@@ -136,6 +136,9 @@ else:
         }
     }
 
+# projects.jobs.enqueue already waits for the commit; django-rq must not defer a second time.
+RQ = {"COMMIT_MODE": "auto"}
+
 # Background jobs. Without REDIS_URL, projects.jobs.enqueue runs jobs in-process after
 # the transaction commits, so the embedded default needs no Redis at all.
 RQ_QUEUES = {

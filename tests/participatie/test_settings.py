@@ -1,0 +1,41 @@
+"""Production settings refuse unsafe configuration and pass Django's deployment checks."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+    environment.update({"DJANGO_SETTINGS_MODULE": "participatie.settings.production", **env})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING",
+                        SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="participatie.example.nl")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"SECRET_KEY": ""}, "Set SECRET_KEY"),
+        ({"SECRET_KEY": "short"}, "Set SECRET_KEY"),
+        ({"SECRET_KEY": "dev-only-insecure-key-never-use-in-production" * 2}, "Set SECRET_KEY"),
+        ({"SECRET_KEY": secrets.token_urlsafe(60), "DEBUG": "true"}, "DEBUG must be off"),
+    ],
+)
+def test_production_refuses_to_start_when_unsafe(env, message):
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert message in result.stderr
