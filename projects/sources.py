@@ -149,3 +149,55 @@ def all_sources() -> list[ParticipationSource]:
 
 def get_source(key: str) -> ParticipationSource | None:
     return _registry.get(key)
+
+
+# --- reading many projects at once --------------------------------------------------------
+
+BULK_METHODS = ("reach", "inputs", "activities", "evaluation")
+
+
+@dataclass
+class ProjectParticipation:
+    """What every source reports about one project: aggregate, publishable data only."""
+
+    reach: dict[str, Reach] = field(default_factory=dict)  # by source key
+    inputs: list[InputItem] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
+    evaluation: dict[str, Evaluation] = field(default_factory=dict)  # by source key
+
+    @property
+    def participants(self) -> int:
+        return sum(r.participants for r in self.reach.values())
+
+    @property
+    def has_participation(self) -> bool:
+        return bool(self.inputs or self.activities or self.participants)
+
+
+def participation_for(projects) -> dict[int, ProjectParticipation]:
+    """Ask every registered source about ``projects``; the result is keyed by project pk.
+
+    Optional extension of the protocol: a source may offer ``reach_many``, ``inputs_many``,
+    ``activities_many`` and ``evaluation_many``, each taking a list of projects and returning
+    ``{project.pk: value}``. With them, overviews of many projects (the council view) use a
+    fixed number of queries. A source without them is asked per project.
+    """
+    projects = list(projects)
+    result = {p.pk: ProjectParticipation() for p in projects}
+    if not projects:
+        return result
+    for source in all_sources():
+        values: dict[str, dict] = {}
+        for method in BULK_METHODS:
+            bulk = getattr(source, f"{method}_many", None)
+            if callable(bulk):
+                values[method] = bulk(projects)
+            else:
+                values[method] = {p.pk: getattr(source, method)(p) for p in projects}
+        for project in projects:
+            data = result[project.pk]
+            data.reach[source.key] = values["reach"].get(project.pk) or Reach()
+            data.inputs.extend(values["inputs"].get(project.pk) or ())
+            data.activities.extend(values["activities"].get(project.pk) or ())
+            data.evaluation[source.key] = values["evaluation"].get(project.pk) or Evaluation()
+    return result
