@@ -23,10 +23,14 @@ class HomePage(Page):
         verbose_name = _("startpagina")
 
     def get_context(self, request, *args, **kwargs):
+        from projects.sections import home_sections
         from projects.selectors import project_list_running
 
         context = super().get_context(request, *args, **kwargs)
         context["running_projects"] = project_list_running(limit=6)
+        # Upcoming sessions, the initiatives map...: other apps add them through the
+        # "participatie_home_sections" hook (projects/sections.py).
+        context["home_sections"] = home_sections(page=self, request=request)
         return context
 
 
