@@ -7,3 +7,10 @@ class GeoConfig(AppConfig):
     label = "geo"
     verbose_name = _("Kaart en initiatieven")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from projects.sources import register
+
+        from .sources import InitiativeSource
+
+        register(InitiativeSource())

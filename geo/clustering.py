@@ -1,0 +1,214 @@
+"""Server-side grid clustering for the map, done in SQL so it works on SQLite and PostgreSQL.
+
+A grid level ``z`` has square cells of ``90 / 2**z`` degrees, about 64 screen pixels at
+zoom ``z``. The unfiltered public map reads pre-aggregated ``MapCell`` rows (kept up to
+date by the services), so its cost does not grow with the number of initiatives; filtered
+views group the initiatives inside the bounding box on the fly (``GROUP BY`` cell).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+from django.db import IntegrityError, models, transaction
+from django.db.models import Avg, Count, F, Q, Sum
+
+from .models import Initiative, MapCell, Moderation
+
+MIN_LEVEL = 3
+MAX_LEVEL = 18
+LEVELS = range(MIN_LEVEL, MAX_LEVEL + 1)
+SINGLES_FROM_ZOOM = 16  # from this zoom on, single initiatives (if few enough)
+MAX_FEATURES = 500
+MAX_CELLS = 400  # cells a view may span; a coarser level is chosen above this
+MAX_BYTES = 100_000
+
+
+def cell_size(level: int) -> float:
+    return 90.0 / (2**level)
+
+
+def cell_of(lat: float, lon: float, level: int) -> tuple[int, int]:
+    size = cell_size(level)
+    return math.floor((lon + 180.0) / size), math.floor((lat + 90.0) / size)
+
+
+class CellIndex(models.Func):
+    """floor(expression / size) as an integer, natively on SQLite and PostgreSQL
+    (the expression is never negative: longitudes and latitudes are shifted first)."""
+
+    output_field = models.IntegerField()
+
+    def __init__(self, expression, size: float):
+        super().__init__(expression / models.Value(size), output_field=models.IntegerField())
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS INTEGER)", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="FLOOR(%(expressions)s)::integer", **extra)
+
+    def as_sql(self, compiler, connection, template=None, **extra):
+        if template is None:
+            template = "CAST(FLOOR(%(expressions)s) AS INTEGER)"
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+
+def level_for(zoom: int, bbox: tuple[float, float, float, float]) -> int:
+    """The finest level not finer than ``zoom`` whose cells over ``bbox`` stay below MAX_CELLS."""
+    min_lon, min_lat, max_lon, max_lat = bbox
+    level = max(MIN_LEVEL, min(zoom, MAX_LEVEL))
+    while level > MIN_LEVEL:
+        x0, y0 = cell_of(min_lat, min_lon, level)
+        x1, y1 = cell_of(max_lat, max_lon, level)
+        if (x1 - x0 + 1) * (y1 - y0 + 1) <= MAX_CELLS:
+            break
+        level -= 1
+    return level
+
+
+# --- keeping MapCell up to date -------------------------------------------------------
+
+def is_on_map(initiative: Initiative) -> bool:
+    return initiative.moderation == Moderation.PUBLISHED and initiative.lat is not None
+
+
+def cells_apply(*, lat: float, lon: float, sign: int) -> None:
+    """Add (sign=1) or remove (sign=-1) one public initiative at (lat, lon) in every level.
+    Counters change with F() expressions, so simultaneous writes never lose an update."""
+    for level in LEVELS:
+        cx, cy = cell_of(lat, lon, level)
+        cells = MapCell.objects.filter(level=level, cx=cx, cy=cy)
+        updated = cells.update(count=F("count") + sign, sum_lat=F("sum_lat") + sign * lat, sum_lon=F("sum_lon") + sign * lon)
+        if not updated and sign > 0:
+            try:
+                with transaction.atomic():
+                    MapCell.objects.create(level=level, cx=cx, cy=cy, count=1, sum_lat=lat, sum_lon=lon)
+            except IntegrityError:  # created by a simultaneous write: add to it instead
+                cells.update(count=F("count") + 1, sum_lat=F("sum_lat") + lat, sum_lon=F("sum_lon") + lon)
+        if sign < 0:
+            cells.filter(count__lte=0).delete()
+
+
+def cells_track(before: tuple | None, after: tuple | None) -> None:
+    """Move an initiative's map presence from ``before`` to ``after`` ((lat, lon) or None)."""
+    if before == after:
+        return
+    if before is not None:
+        cells_apply(lat=before[0], lon=before[1], sign=-1)
+    if after is not None:
+        cells_apply(lat=after[0], lon=after[1], sign=1)
+
+
+def map_position(initiative: Initiative) -> tuple[float, float] | None:
+    return (initiative.lat, initiative.lon) if is_on_map(initiative) else None
+
+
+@transaction.atomic
+def cells_rebuild() -> int:
+    """Recompute every MapCell from the initiatives (after bulk loads or repairs)."""
+    MapCell.objects.all().delete()
+    public = Initiative.objects.filter(moderation=Moderation.PUBLISHED, lat__isnull=False)
+    created = 0
+    for level in LEVELS:
+        size = cell_size(level)
+        rows = (
+            public.annotate(cx=CellIndex(F("lon") + 180.0, size), cy=CellIndex(F("lat") + 90.0, size))
+            .values("cx", "cy")
+            .annotate(n=Count("id"), slat=Sum("lat"), slon=Sum("lon"))
+            .order_by()
+        )
+        batch = [MapCell(level=level, cx=r["cx"], cy=r["cy"], count=r["n"], sum_lat=r["slat"], sum_lon=r["slon"]) for r in rows]
+        MapCell.objects.bulk_create(batch, batch_size=1000)
+        created += len(batch)
+    return created
+
+
+# --- reading ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MapQuery:
+    bbox: tuple[float, float, float, float]
+    zoom: int
+    filters: dict  # lookups on Initiative, e.g. {"theme_id": 3}
+
+
+def _cluster(lon: float, lat: float, count: int) -> dict:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+        "properties": {"cluster": True, "count": count},
+    }
+
+
+def _single(row: dict) -> dict:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(row["lon"], 6), round(row["lat"], 6)]},
+        "properties": {
+            "id": row["pk"],
+            "title": row["title"][:80],
+            "status": row["status"],
+            "theme": row["theme__name"],
+            "supporters": row["support_count"],
+        },
+    }
+
+
+def _in_bbox(qs, bbox):
+    min_lon, min_lat, max_lon, max_lat = bbox
+    return qs.filter(lat__gte=min_lat, lat__lte=max_lat, lon__gte=min_lon, lon__lte=max_lon)
+
+
+def features(query: MapQuery) -> list[dict]:
+    """GeoJSON features for the map view: clusters with counts, or single initiatives."""
+    public = Initiative.objects.filter(moderation=Moderation.PUBLISHED, lat__isnull=False, **query.filters)
+    in_box = _in_bbox(public, query.bbox)
+    if query.zoom >= SINGLES_FROM_ZOOM:
+        rows = list(
+            in_box.order_by("-support_count", "pk").values("pk", "lat", "lon", "title", "status", "theme__name", "support_count")[
+                : MAX_FEATURES + 1
+            ]
+        )
+        if len(rows) <= MAX_FEATURES:
+            return [_single(r) for r in rows]
+    level = level_for(query.zoom, query.bbox)
+    size = cell_size(level)
+    if not query.filters:
+        return _features_from_cells(level, query.bbox)
+    rows = (
+        in_box.annotate(cx=CellIndex(F("lon") + 180.0, size), cy=CellIndex(F("lat") + 90.0, size))
+        .values("cx", "cy")
+        .annotate(n=Count("id"), alat=Avg("lat"), alon=Avg("lon"))
+        .order_by()[: MAX_FEATURES]
+    )
+    return [_cluster(r["alon"], r["alat"], r["n"]) for r in rows]
+
+
+def _features_from_cells(level: int, bbox) -> list[dict]:
+    """Clusters from MapCell. A cell counts as in the view when its centroid is, so the
+    counts match a GROUP BY over the initiatives in the box up to the cells on its edge."""
+    min_lon, min_lat, max_lon, max_lat = bbox
+    x0, y0 = cell_of(min_lat, min_lon, level)
+    x1, y1 = cell_of(max_lat, max_lon, level)
+    rows = (
+        MapCell.objects.filter(level=level, cy__gte=y0, cy__lte=y1, cx__gte=x0, cx__lte=x1, count__gt=0)
+        .values_list("count", "sum_lat", "sum_lon")[:MAX_FEATURES]
+    )
+    out = []
+    for count, sum_lat, sum_lon in rows:
+        lat, lon = sum_lat / count, sum_lon / count
+        if min_lat <= lat <= max_lat and min_lon <= lon <= max_lon:
+            out.append(_cluster(lon, lat, count))
+    return out
+
+
+def feature_collection_json(items: list[dict]) -> str:
+    """Compact GeoJSON text, trimmed to MAX_BYTES (a safety net; views stay far below)."""
+    text = json.dumps({"type": "FeatureCollection", "features": items}, separators=(",", ":"), ensure_ascii=False)
+    while len(text.encode()) > MAX_BYTES and items:
+        items = items[: len(items) * 3 // 4]
+        text = json.dumps({"type": "FeatureCollection", "features": items, "truncated": True}, separators=(",", ":"), ensure_ascii=False)
+    return text

@@ -1,0 +1,274 @@
+"""Writes about initiatives. Views, the admin, jobs and the demo all call these.
+
+Every write that changes what the public map shows keeps ``MapCell`` in step inside the
+same transaction (``clustering.cells_track``).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from shapely.geometry import Point, shape
+
+from projects.conf import absolute_url, site_config
+from projects.jobs import enqueue
+from projects.mail import mail_send
+
+from . import clustering
+from .models import (
+    MAX_PHOTOS, Area, GeoSettings, Initiative, InitiativePhoto, Moderation, Report, Status, StatusChange, Support, Theme,
+)
+
+# The public status may only move along these arrows; each move needs a written answer.
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    Status.INGEDIEND: {Status.IN_BEHANDELING, Status.OVERGENOMEN, Status.DEELS_OVERGENOMEN, Status.NIET_OVERGENOMEN},
+    Status.IN_BEHANDELING: {Status.OVERGENOMEN, Status.DEELS_OVERGENOMEN, Status.NIET_OVERGENOMEN},
+    Status.OVERGENOMEN: {Status.UITGEVOERD},
+    Status.DEELS_OVERGENOMEN: {Status.UITGEVOERD},
+    Status.NIET_OVERGENOMEN: {Status.IN_BEHANDELING},
+    Status.UITGEVOERD: set(),
+}
+
+
+def user_is_verified(user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def user_can_moderate(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.has_perm("geo.moderate_initiative"))
+
+
+def area_for_point(*, lat: float, lon: float) -> Area | None:
+    """The wijk (else buurt) containing the point: bounding boxes in SQL, then shapely."""
+    candidates = Area.objects.filter(min_lat__lte=lat, max_lat__gte=lat, min_lon__lte=lon, max_lon__gte=lon).order_by("-kind", "code")
+    point = Point(lon, lat)
+    for area in candidates:  # "wijk" sorts after "buurt"; -kind puts wijken first
+        try:
+            if shape(area.geometry).covers(point):
+                return area
+        except Exception:  # noqa: BLE001 - a broken stored shape must not block submitting
+            continue
+    return None
+
+
+def location_validate(*, lat: float | None, lon: float | None, no_location: bool, project=None, site=None) -> None:
+    """Raise ValidationError({"location": ...}) unless the point is usable for this initiative."""
+    if no_location:
+        return
+    if lat is None or lon is None:
+        raise ValidationError({"location": _("Kies een plek op de kaart, vul een adres in of kies 'geen specifieke plek'.")})
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValidationError({"location": _("Deze plek bestaat niet. Kies een plek op de kaart.")})
+    config = site_config(site=site)
+    if not config.contains(lat, lon):
+        raise ValidationError(
+            {"location": _("Deze plek ligt buiten de gemeente %(name)s. Kies een plek binnen de gemeente.") % {"name": config.municipality_name}}
+        )
+    if project is not None and project.area:
+        if not shape(project.area).covers(Point(lon, lat)):
+            raise ValidationError({"location": _("Deze plek ligt buiten het gebied van het project. Kies een plek binnen het projectgebied.")})
+
+
+def _moderation_mode(site=None) -> str:
+    from wagtail.models import Site
+
+    site = site or Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return GeoSettings.Mode.PRE
+    return GeoSettings.for_site(site).moderation_mode
+
+
+@transaction.atomic
+def initiative_create(
+    *,
+    submitter,
+    title: str,
+    description: str,
+    theme: Theme,
+    lat: float | None = None,
+    lon: float | None = None,
+    no_location: bool = False,
+    address: str = "",
+    project=None,
+    photos: Iterable = (),
+    keep_informed: bool = False,
+    site=None,
+) -> Initiative:
+    """Store a resident's initiative (pre- or post-moderated as the site setting says).
+    ``photos`` are files already cleaned by ``photos.photo_prepare``."""
+    if not user_is_verified(submitter):
+        raise PermissionDenied(_("Log in met een bevestigd e-mailadres om een initiatief in te dienen."))
+    photos = list(photos)
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError({"photos": _("U kunt hoogstens %(n)s foto's toevoegen.") % {"n": MAX_PHOTOS}})
+    if no_location:
+        lat = lon = None
+    location_validate(lat=lat, lon=lon, no_location=no_location, project=project, site=site)
+    published = _moderation_mode(site) == GeoSettings.Mode.POST
+    initiative = Initiative(
+        title=title.strip(), description=description.strip(), theme=theme, lat=lat, lon=lon, no_location=no_location,
+        address=address.strip(), project=project, submitter=submitter, keep_informed=keep_informed,
+        area=None if no_location else area_for_point(lat=lat, lon=lon),
+        moderation=Moderation.PUBLISHED if published else Moderation.PENDING,
+        published_at=timezone.now() if published else None,
+    )
+    initiative.full_clean()
+    initiative.save()
+    for i, content in enumerate(photos):
+        photo = InitiativePhoto(initiative=initiative, sort_order=i, width=getattr(content, "width", 0), height=getattr(content, "height", 0))
+        photo.image.save(content.name, content, save=False)
+        photo.save()
+    clustering.cells_track(None, clustering.map_position(initiative))
+    mail_send(
+        to=submitter.email, template="geo/email/initiative_received",
+        context={"initiative": initiative, "published": published, "url": absolute_url(initiative.get_absolute_url())},
+    )
+    return initiative
+
+
+def _locked(initiative: Initiative) -> Initiative:
+    return Initiative.objects.select_for_update().get(pk=initiative.pk)
+
+
+@transaction.atomic
+def initiative_publish(*, initiative: Initiative, moderator) -> Initiative:
+    """Make the initiative public and close its open reports."""
+    initiative = _locked(initiative)
+    before = clustering.map_position(initiative)
+    initiative.moderation = Moderation.PUBLISHED
+    initiative.rejection_reason = ""
+    initiative.published_at = initiative.published_at or timezone.now()
+    initiative.save(update_fields=["moderation", "rejection_reason", "published_at"])
+    initiative.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+    clustering.cells_track(before, clustering.map_position(initiative))
+    return initiative
+
+
+@transaction.atomic
+def initiative_reject(*, initiative: Initiative, moderator, reason: str) -> Initiative:
+    """Hide the initiative and email the submitter why."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Schrijf op waarom het initiatief is afgewezen.")})
+    initiative = _locked(initiative)
+    before = clustering.map_position(initiative)
+    initiative.moderation = Moderation.REJECTED
+    initiative.rejection_reason = reason
+    initiative.save(update_fields=["moderation", "rejection_reason"])
+    initiative.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+    clustering.cells_track(before, None)
+    if initiative.submitter_id and initiative.submitter.email:
+        mail_send(to=initiative.submitter.email, template="geo/email/initiative_rejected", context={"initiative": initiative, "reason": reason})
+    return initiative
+
+
+@transaction.atomic
+def initiative_edit_by_moderator(
+    *, initiative: Initiative, moderator, note: str, title: str, description: str, theme: Theme,
+    lat: float | None, lon: float | None, no_location: bool, address: str = "",
+) -> Initiative:
+    """Correct an initiative (for example remove personal details) and say why in a note."""
+    if not note.strip():
+        raise ValidationError({"note": _("Schrijf kort op wat u heeft aangepast en waarom.")})
+    initiative = _locked(initiative)
+    if no_location:
+        lat = lon = None
+    location_validate(lat=lat, lon=lon, no_location=no_location, project=initiative.project)
+    before = clustering.map_position(initiative)
+    initiative.title, initiative.description, initiative.theme = title.strip(), description.strip(), theme
+    initiative.lat, initiative.lon, initiative.no_location, initiative.address = lat, lon, no_location, address.strip()
+    initiative.area = None if no_location else area_for_point(lat=lat, lon=lon)
+    stamp = timezone.localtime().strftime("%d-%m-%Y %H:%M")
+    initiative.moderator_note = (f"{initiative.moderator_note}\n" if initiative.moderator_note else "") + f"{stamp}: {note.strip()}"
+    initiative.full_clean()
+    initiative.save()
+    clustering.cells_track(before, clustering.map_position(initiative))
+    return initiative
+
+
+@transaction.atomic
+def initiative_set_status(*, initiative: Initiative, to_status: str, answer: str, by) -> StatusChange:
+    """The one place that changes an initiative's public status, with a written answer.
+    Keeps the change as public history and emails the submitter and supporters (job)."""
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": _("Schrijf een antwoord. Dat ziet iedereen bij het initiatief.")})
+    initiative = _locked(initiative)
+    if initiative.moderation != Moderation.PUBLISHED:
+        raise ValidationError({"to_status": _("Publiceer het initiatief eerst.")})
+    if to_status not in ALLOWED_TRANSITIONS.get(initiative.status, set()):
+        raise ValidationError(
+            {"to_status": _("Van '%(from)s' kan de status niet naar '%(to)s'.") % {
+                "from": Status(initiative.status).label, "to": Status(to_status).label if to_status in Status.values else to_status}}
+        )
+    change = StatusChange.objects.create(initiative=initiative, from_status=initiative.status, to_status=to_status, answer=answer, changed_by=by)
+    initiative.status = to_status
+    initiative.answer = answer
+    initiative.answered_at = initiative.answered_at or change.created_at
+    initiative.save(update_fields=["status", "answer", "answered_at"])
+    from .tasks import status_change_notify
+
+    enqueue(status_change_notify, change.pk)
+    return change
+
+
+@transaction.atomic
+def support_add(*, initiative: Initiative, user, keep_informed: bool = False) -> bool:
+    """Support an initiative once. Returns False if the user already did. The unique
+    constraint decides under simultaneous clicks; the counter moves with F()."""
+    if not user_is_verified(user):
+        raise PermissionDenied(_("Log in met een bevestigd e-mailadres om een initiatief te steunen."))
+    locked = _locked(initiative)
+    if locked.moderation != Moderation.PUBLISHED:
+        raise ValidationError(_("Dit initiatief kunt u (nog) niet steunen."))
+    try:
+        with transaction.atomic():
+            Support.objects.create(initiative=locked, user=user, keep_informed=keep_informed)
+    except IntegrityError:
+        return False
+    Initiative.objects.filter(pk=locked.pk).update(support_count=F("support_count") + 1)
+    return True
+
+
+@transaction.atomic
+def support_remove(*, initiative: Initiative, user) -> bool:
+    """Withdraw a support. Returns False if there was none."""
+    _locked(initiative)
+    deleted, _detail = Support.objects.filter(initiative=initiative, user=user).delete()
+    if deleted:
+        Initiative.objects.filter(pk=initiative.pk, support_count__gt=0).update(support_count=F("support_count") - 1)
+    return bool(deleted)
+
+
+@transaction.atomic
+def report_create(*, initiative: Initiative, reporter, reason: str) -> Report:
+    """Flag an initiative as inappropriate; it shows up in the moderators' queue."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Schrijf kort op wat er niet goed is aan dit initiatief.")})
+    if Report.objects.filter(initiative=initiative, reporter=reporter, resolved_at__isnull=True).exists():
+        raise ValidationError({"reason": _("U heeft dit initiatief al gemeld. Wij kijken ernaar.")})
+    return Report.objects.create(initiative=initiative, reporter=reporter, reason=reason[:1000])
+
+
+@transaction.atomic
+def personal_data_erase(*, user) -> None:
+    """AVG: detach the user from their initiatives (which stay public, anonymous) and make
+    their supports anonymous, so support counts stay equal to the support rows."""
+    Initiative.objects.filter(submitter=user).update(submitter=None, keep_informed=False)
+    Support.objects.filter(user=user).update(user=None, keep_informed=False)
+    Report.objects.filter(reporter=user).update(reporter=None)
+
+
+def status_change_url(initiative: Initiative) -> str:
+    return absolute_url(reverse("geo:initiative_detail", args=[initiative.pk]))
