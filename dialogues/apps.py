@@ -7,3 +7,10 @@ class DialoguesConfig(AppConfig):
     label = "dialogues"
     verbose_name = _("Dialogen")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from projects.sources import register
+
+        from .sources import DialogueSource
+
+        register(DialogueSource())

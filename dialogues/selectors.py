@@ -1,0 +1,141 @@
+"""Reads for dialogues. Public reads return aggregates only; personal data only in the
+``registration_*`` selectors meant for the admin and for the resident themself."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from .models import (
+    ACTIVE_STATUSES,
+    Agreement,
+    AgreementStatus,
+    DialogueRoundPage,
+    DialogueSession,
+    Evaluation,
+    Registration,
+    RegistrationStatus,
+    SessionStatus,
+)
+
+
+def session_get(session_id: int) -> DialogueSession:
+    return DialogueSession.objects.select_related("round").get(pk=session_id)
+
+
+def session_list_public(round_page: DialogueRoundPage) -> QuerySet[DialogueSession]:
+    return (
+        DialogueSession.objects.filter(round=round_page)
+        .select_related("round")
+        .annotate(waiting=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)))
+        .order_by("starts_at", "pk")
+    )
+
+
+def session_list_upcoming(*, limit: int = 6, project=None, now: datetime.datetime | None = None) -> list[DialogueSession]:
+    """Planned sessions of live rounds that still take registrations and have free seats."""
+    now = now or timezone.now()
+    rounds = DialogueRoundPage.objects.live().public()
+    if project is not None:
+        rounds = rounds.child_of(project)
+    qs = (
+        DialogueSession.objects.filter(round__in=rounds, status=SessionStatus.PLANNED, starts_at__gt=now)
+        .filter(Q(registration_opens_at__isnull=True) | Q(registration_opens_at__lte=now))
+        .filter(Q(registration_closes_at__isnull=True) | Q(registration_closes_at__gt=now))
+        .select_related("round").order_by("starts_at", "pk")
+    )
+    return [s for s in qs[: limit * 4] if s.seats_free > 0][:limit]
+
+
+def session_list_for_project(project) -> QuerySet[DialogueSession]:
+    return DialogueSession.objects.filter(round__in=DialogueRoundPage.objects.child_of(project)).select_related("round")
+
+
+def attendance_by_group(session: DialogueSession) -> dict[str, int]:
+    rows = (
+        Registration.objects.filter(session=session, status=RegistrationStatus.ATTENDED)
+        .values("stakeholder_group").annotate(n=Count("pk")).order_by("stakeholder_group")
+    )
+    return {r["stakeholder_group"]: r["n"] for r in rows}
+
+
+def evaluation_summary(sessions) -> dict:
+    """Averages and the number of answers; never individual answers."""
+    agg = Evaluation.objects.filter(session__in=sessions).aggregate(n=Count("pk"), heard=Avg("heard"), useful=Avg("useful"))
+    if not agg["n"]:
+        return {"responses": 0, "averages": {}}
+    return {"responses": agg["n"], "averages": {"gehoord": round(agg["heard"], 1), "nuttig": round(agg["useful"], 1)}}
+
+
+def round_detail_context(round_page: DialogueRoundPage) -> dict:
+    """Everything the public round page shows: sessions with seats and waiting lists,
+    published outcomes with agreements and anonymous quotes, evaluation averages."""
+    sessions = list(
+        session_list_public(round_page).prefetch_related(
+            "outcome__quotes", "outcome__agreements", "outcome__tagged_items__tag",
+        )
+    )
+    now = timezone.now()
+    items = []
+    for session in sessions:
+        outcome = session.outcome if session_has_outcome(session) else None
+        published = outcome if outcome is not None and outcome.published_at else None
+        items.append({
+            "session": session,
+            "state": session.registration_state(now),
+            "outcome": published,
+            "attendance": attendance_by_group(session) if published else {},
+            "evaluation": evaluation_summary([session]) if published else None,
+        })
+    return {
+        "session_items": items,
+        "round_evaluation": evaluation_summary(sessions),
+        "open_agreements": Agreement.objects.filter(
+            outcome__session__round=round_page, outcome__published_at__isnull=False,
+        ).exclude(status__in=[AgreementStatus.DONE, AgreementStatus.LAPSED]).count(),
+    }
+
+
+# --- personal data (admin and the resident themself) --------------------------------------------
+
+def registration_list(session: DialogueSession, *, search: str = "", status: str = "", group: str = "") -> QuerySet[Registration]:
+    qs = Registration.objects.filter(session=session).order_by("status", "created_at", "pk")
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(email__icontains=search) | Q(phone__icontains=search))
+    if status:
+        qs = qs.filter(status=status)
+    if group:
+        qs = qs.filter(stakeholder_group=group)
+    return qs
+
+
+def registration_counts(session: DialogueSession) -> dict[str, int]:
+    counts = Counter(Registration.objects.filter(session=session).values_list("status", flat=True))
+    return {s.value: counts.get(s.value, 0) for s in RegistrationStatus}
+
+
+def registration_list_for_user(user) -> QuerySet[Registration]:
+    """The user's registrations: made while logged in, or with their (verified) address."""
+    if not user.is_authenticated:
+        return Registration.objects.none()
+    cond = Q(user=user)
+    if user.email:
+        cond |= Q(email__iexact=user.email)
+    return Registration.objects.filter(cond).select_related("session__round").order_by("-session__starts_at", "pk")
+
+
+def registration_list_active_for_user(user) -> QuerySet[Registration]:
+    return registration_list_for_user(user).filter(status__in=ACTIVE_STATUSES)
+
+
+def session_has_outcome(session) -> bool:
+    from .models import SessionOutcome
+
+    try:
+        session.outcome
+    except SessionOutcome.DoesNotExist:
+        return False
+    return True
