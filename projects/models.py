@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -78,10 +81,10 @@ class ProjectIndexPage(Page):
         verbose_name_plural = _("projectoverzichten")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import project_list
+        from .selectors import project_index_context
 
         context = super().get_context(request, *args, **kwargs)
-        context["projects"] = project_list(parent=self)
+        context.update(project_index_context(parent=self, phase_kind=request.GET.get("fase", "")))
         return context
 
 
@@ -141,6 +144,12 @@ class ProjectPage(Page):
         ),
         FieldPanel("area"),
     ]
+    edit_handler = TabbedInterface([
+        ObjectList(content_panels, heading=_("Inhoud")),
+        ObjectList(participation_panels, heading=_("Participatie")),
+        ObjectList(Page.promote_panels, heading=_("Vindbaarheid")),
+        ObjectList(Page.settings_panels, heading=_("Instellingen")),
+    ])
     parent_page_types = ["projects.ProjectIndexPage"]
     subpage_types = ["projects.ProjectUpdatePage"]
 
@@ -154,6 +163,16 @@ class ProjectPage(Page):
 
     def plan_answers(self):
         return [(label, getattr(self, name)) for name, label in PLAN_QUESTIONS]
+
+    def clean(self):
+        super().clean()
+        from wagtail.models import Site
+
+        site = self.get_site() if self.pk else None
+        site = site or Site.objects.filter(is_default_site=True).first()
+        errors = mandatory_category_errors(self, ParticipationPolicy.for_site(site) if site else None)
+        if errors:
+            raise ValidationError(errors)
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import project_detail_context
@@ -291,3 +310,167 @@ class OutgoingMail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
+
+
+# --- Policy, results and the participation report -------------------------------------
+
+@register_setting(icon="tasks")
+class ParticipationPolicy(BaseSiteSetting):
+    """The municipality's participation rules (participatieverordening) as data.
+
+    Each rule is on or off and some have a threshold; ``projects.policy`` checks every
+    project against them. The council's list of categories where participation is
+    mandatory lives here too, one per line.
+    """
+
+    plan_complete = models.BooleanField(_("het participatieplan is compleet"), default=True,
+                                        help_text=_("Alle acht vragen van het plan zijn beantwoord."))
+    influence_stated = models.BooleanField(_("ladder en invloed zijn beschreven"), default=True,
+                                           help_text=_("Het niveau op de ladder staat vast en er staat waar inwoners wel en geen invloed op hebben."))
+    no_participation_reason = models.BooleanField(_("reden bij geen participatie"), default=True,
+                                                  help_text=_("Een project zonder participatie legt uit waarom."))
+    sessions_announced = models.BooleanField(_("bijeenkomsten op tijd aangekondigd"), default=True)
+    announce_days = models.PositiveIntegerField(
+        _("aantal dagen vooraf aankondigen"), default=14, validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    groups_reached = models.BooleanField(_("alle belanghebbende groepen bereikt"), default=True,
+                                         help_text=_("Elke groep uit het plan heeft zich aangemeld of deed mee."))
+    initiatives_answered = models.BooleanField(_("initiatieven op tijd beantwoord"), default=True)
+    answer_weeks = models.PositiveIntegerField(
+        _("antwoord binnen (weken)"), default=6, validators=[MinValueValidator(1), MaxValueValidator(52)],
+    )
+    outcome_published = models.BooleanField(_("uitkomst van een bijeenkomst op tijd gepubliceerd"), default=True)
+    outcome_days = models.PositiveIntegerField(
+        _("uitkomst publiceren binnen (dagen)"), default=14, validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    report_before_decision = models.BooleanField(_("verslag vastgesteld vóór de besluitvorming"), default=True)
+    evaluation_asked = models.BooleanField(_("deelnemers gevraagd om te evalueren"), default=True)
+    warning_days = models.PositiveIntegerField(
+        _("waarschuwen (dagen vooraf)"), default=7, validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("Zoveel dagen voor een termijn verloopt, krijgt de contactpersoon van het project een e-mail."),
+    )
+    mandatory_categories = models.TextField(
+        _("categorieën met verplichte participatie"), blank=True,
+        help_text=_("De lijst van de gemeenteraad. Eén categorie per regel."),
+    )
+
+    panels = [
+        MultiFieldPanel([FieldPanel("plan_complete"), FieldPanel("influence_stated"), FieldPanel("no_participation_reason")],
+                        heading=_("Plan en invloed")),
+        MultiFieldPanel([FieldRowPanel([FieldPanel("sessions_announced"), FieldPanel("announce_days")]),
+                         FieldPanel("groups_reached"),
+                         FieldRowPanel([FieldPanel("initiatives_answered"), FieldPanel("answer_weeks")]),
+                         FieldRowPanel([FieldPanel("outcome_published"), FieldPanel("outcome_days")]),
+                         FieldPanel("report_before_decision"), FieldPanel("evaluation_asked")],
+                        heading=_("Uitvoering")),
+        FieldPanel("warning_days"),
+        FieldPanel("mandatory_categories"),
+    ]
+
+    class Meta:
+        verbose_name = _("participatiebeleid")
+        verbose_name_plural = _("participatiebeleid")
+
+    def categories(self) -> list[str]:
+        return [line.strip() for line in self.mandatory_categories.splitlines() if line.strip()]
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for field in ("announce_days", "answer_weeks", "outcome_days", "warning_days"):
+            value = getattr(self, field)
+            if value is None or value < 1:
+                errors[field] = _("Vul een getal van 1 of meer in.")
+        lines = [line.strip().lower() for line in self.mandatory_categories.splitlines() if line.strip()]
+        if len(lines) != len(set(lines)):
+            errors["mandatory_categories"] = _("Elke categorie mag maar één keer in de lijst staan.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def mandatory_category_errors(page: ProjectPage, policy: ParticipationPolicy | None) -> dict[str, str]:
+    """Errors for a project marked as mandatory participation whose category is not on the
+    council's list (used by ProjectPage.clean)."""
+    category = (page.mandatory_category or "").strip()
+    if not page.participation_mandatory and not category:
+        return {}
+    if page.participation_mandatory and not category:
+        return {"mandatory_category": _("Kies de categorie waarom participatie verplicht is.")}
+    allowed = policy.categories() if policy is not None else []
+    if category.lower() not in {c.lower() for c in allowed}:
+        if allowed:
+            return {"mandatory_category": _("Kies een categorie uit de lijst van de raad: %(list)s.") % {"list": ", ".join(allowed)}}
+        return {"mandatory_category": _("Er is nog geen lijst met categorieën. Vul die eerst in bij Instellingen > Participatiebeleid.")}
+    return {}
+
+
+class Decision(models.Model):
+    """A decision taken in a project, with the reasoning: part of "what was done with your input"."""
+
+    project = models.ForeignKey(ProjectPage, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("project"))
+    phase = models.ForeignKey(ProjectPhase, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("fase"))
+    title = models.CharField(_("besluit"), max_length=255)
+    decided_on = models.DateField(_("datum besluit"))
+    reasoning = models.TextField(_("onderbouwing"), help_text=_("Wat heeft de inbreng van inwoners bijgedragen? Leg het kort uit."))
+    published = models.BooleanField(_("gepubliceerd"), default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("besluit")
+        verbose_name_plural = _("besluiten")
+        ordering = ["decided_on", "pk"]
+        indexes = [models.Index(fields=["project", "published"])]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.phase_id and self.project_id and self.phase.project_id != self.project_id:
+            raise ValidationError({"phase": _("Deze fase hoort bij een ander project.")})
+
+
+class ResultsPublication(models.Model):
+    """One "Resultaten publiceren": every consenting participant is emailed once per publication."""
+
+    project = models.ForeignKey(ProjectPage, on_delete=models.PROTECT, related_name="results_publications")
+    number = models.PositiveIntegerField()
+    message = models.TextField(_("toelichting"), blank=True)
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("publicatie van resultaten")
+        verbose_name_plural = _("publicaties van resultaten")
+        constraints = [models.UniqueConstraint(fields=["project", "number"], name="results_publication_number_unique")]
+
+
+def report_pdf_path(instance, filename):
+    return f"participatieverslagen/{instance.project_id}/verslag-{instance.project_id}-v{instance.version}.pdf"
+
+
+class ParticipationReport(models.Model):
+    """A frozen (vastgesteld) version of a project's participation report.
+
+    ``data`` and ``html`` never change after creation; the PDF is rendered once by a job.
+    """
+
+    project = models.ForeignKey(ProjectPage, on_delete=models.PROTECT, related_name="reports")
+    version = models.PositiveIntegerField(_("versie"))
+    data = models.JSONField()
+    html = models.TextField()
+    pdf = models.FileField(upload_to=report_pdf_path, blank=True)
+    vastgesteld_at = models.DateTimeField(_("vastgesteld op"), default=timezone.now)
+    vastgesteld_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("participatieverslag")
+        verbose_name_plural = _("participatieverslagen")
+        ordering = ["project", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "version"], name="report_version_unique_per_project"),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="report_version_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.project} v{self.version}"
