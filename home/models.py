@@ -9,6 +9,24 @@ from wagtail.models import Page
 
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Geef een kleur als #rrggbb, bijvoorbeeld #00689e."))
 
+# WCAG 2.1 AA: normal text needs a contrast ratio of at least 4.5:1. The primary colour is
+# used for white text on buttons and the header, and for links on white.
+MIN_CONTRAST_WITH_WHITE = 4.5
+
+
+def _relative_luminance(hex_colour: str) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast_with_white(hex_colour: str) -> float:
+    """The WCAG contrast ratio between ``hex_colour`` (#rrggbb) and white, 1 to 21."""
+    return 1.05 / (_relative_luminance(hex_colour) + 0.05)
+
 
 class HomePage(Page):
     intro = models.TextField(_("inleiding"), blank=True)
@@ -89,6 +107,13 @@ class SiteSettings(BaseSiteSetting):
                 raise ValidationError({"map_bounds_max_lon": _("Oost moet groter zijn dan west.")})
             if self.map_bounds_min_lat >= self.map_bounds_max_lat:
                 raise ValidationError({"map_bounds_max_lat": _("Noord moet groter zijn dan zuid.")})
+        if self.primary_colour and colour_validator.regex.match(self.primary_colour):
+            ratio = contrast_with_white(self.primary_colour)
+            if ratio < MIN_CONTRAST_WITH_WHITE:
+                raise ValidationError({"primary_colour": _(
+                    "Deze kleur is te licht: witte tekst is er slecht op te lezen (contrast %(ratio)s:1, "
+                    "minimaal 4,5:1). Kies een donkerdere kleur."
+                ) % {"ratio": f"{ratio:.1f}".replace(".", ",")}})
         if not (-90 <= self.map_center_lat <= 90):
             raise ValidationError({"map_center_lat": _("Een breedtegraad ligt tussen -90 en 90.")})
         if not (-180 <= self.map_center_lon <= 180):

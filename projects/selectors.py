@@ -7,12 +7,15 @@ import datetime
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .conf import site_config
 from .models import (
     LADDER_EXPLANATIONS,
     PLAN_QUESTIONS,
     LadderLevel,
+    PhaseKind,
     ProjectFollow,
     ProjectPage,
     ProjectPhase,
@@ -46,16 +49,39 @@ def project_list(*, parent=None, live_only: bool = True) -> QuerySet[ProjectPage
 
 
 def project_list_running(*, today: datetime.date | None = None, limit: int | None = None) -> list[ProjectPage]:
-    """Live projects that have a current phase and are not finished, each with ``current_phase`` set."""
+    """Live projects that are not finished (running or about to start), each with
+    ``current_phase`` set (None before the first phase)."""
+    result = [p for p in project_list_with_phase(today=today) if not p.is_finished]
+    return result[:limit] if limit else result
+
+
+def project_list_with_phase(
+    *, parent=None, phase_kind: str = "", today: datetime.date | None = None
+) -> list[ProjectPage]:
+    """Live projects, each with ``current_phase`` and ``is_finished`` set; with ``phase_kind``
+    only those whose current phase is of that kind."""
     today = today or timezone.localdate()
     result = []
-    for project in project_list():
+    for project in project_list(parent=parent):
         phases = list(project.phases.all())
         project.current_phase = phase_current(phases, today)
-        if phases and phases[-1].end_date < today:
+        project.is_finished = bool(phases) and max(p.end_date for p in phases) < today
+        if phase_kind and (project.current_phase is None or project.current_phase.kind != phase_kind):
             continue
         result.append(project)
-    return result[:limit] if limit else result
+    return result
+
+
+def project_index_context(*, parent, phase_kind: str = "", today: datetime.date | None = None) -> dict:
+    """The project overview: cards, optionally filtered by the kind of the current phase.
+    An unknown kind is ignored (the filter comes from the query string)."""
+    if phase_kind not in PhaseKind.values:
+        phase_kind = ""
+    return {
+        "projects": project_list_with_phase(parent=parent, phase_kind=phase_kind, today=today),
+        "phase_kinds": PhaseKind.choices,
+        "selected_kind": phase_kind,
+    }
 
 
 def project_updates(project: ProjectPage) -> QuerySet[ProjectUpdatePage]:
@@ -132,3 +158,40 @@ def user_personal_sections(*, user) -> list[PersonalSection]:
 def user_follow_list(*, user) -> QuerySet[ProjectFollow]:
     """The projects ``user`` follows, as ProjectFollow rows with their project, by title."""
     return ProjectFollow.objects.filter(user=user).select_related("project").order_by("project__title")
+
+
+def page_delete_blockers(page) -> list[str]:
+    """Why ``page`` (or a page below it) may not be deleted: records that would be lost.
+
+    A project is kept while a participation source reports records for it or while anyone
+    follows it; a news item is kept once its followers were emailed (the mail links to it).
+    Editors unpublish such pages instead. Returns Dutch reasons for the editor; empty if
+    deleting is safe.
+    """
+    from wagtail.models import Page
+
+    from .models import UpdateNotification
+    from .sources import all_sources
+
+    pages = Page.objects.descendant_of(page, inclusive=True)
+    reasons = []
+    for project in ProjectPage.objects.filter(pk__in=pages.values("pk")).order_by("path"):
+        labels = [str(source.label) for source in all_sources() if source.project_has_records(project)]
+        if labels:
+            reasons.append(
+                _("“%(title)s” heeft inbreng van inwoners (%(sources)s).")
+                % {"title": project.title, "sources": ", ".join(labels)}
+            )
+        followers = project.follows.count()
+        if followers:
+            reasons.append(
+                ngettext(
+                    "“%(title)s” heeft %(count)s volger.", "“%(title)s” heeft %(count)s volgers.", followers
+                ) % {"title": project.title, "count": followers}
+            )
+    notified = UpdateNotification.objects.filter(update__in=pages.values("pk")).select_related("update")
+    for notification in notified:
+        reasons.append(
+            _("Over “%(title)s” is al een e-mail naar de volgers gestuurd.") % {"title": notification.update.title}
+        )
+    return reasons

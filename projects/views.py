@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,9 +11,12 @@ from .sources import all_sources
 
 
 @require_POST
-@login_required
 def follow(request, project_id):
+    """Follow a project. Anonymous visitors go to the login page and come back to the
+    project (not to this POST-only address), where they can press the button again."""
     project = get_object_or_404(ProjectPage.objects.live().public(), pk=project_id)
+    if not request.user.is_authenticated:
+        return redirect_to_login(project.url)
     services.follow_create(project=project, user=request.user)
     messages.success(request, _("U volgt dit project. U krijgt een e-mail bij nieuws."))
     return redirect(project.url)
@@ -35,7 +39,7 @@ def unfollow_token(request, token):
         return render(request, "projects/unfollow_token.html", {"invalid": True}, status=404)
     if request.method == "POST":
         project = follow.project
-        follow.delete()
+        services.follow_delete(project=project, user=follow.user)
         return render(request, "projects/unfollow_token.html", {"done": True, "project": project})
     return render(request, "projects/unfollow_token.html", {"project": follow.project})
 

@@ -1,0 +1,58 @@
+"""Admin integration for projects: protection against silent loss of residents' input."""
+
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from wagtail import hooks
+from wagtail.admin import messages
+
+from .selectors import page_delete_blockers
+
+def _refuse(request, title: str, reasons: list[str], back_to: int):
+    messages.error(
+        request,
+        _("U kunt “%(title)s” niet verwijderen. %(reasons)s %(advice)s")
+        % {"title": title, "reasons": " ".join(reasons), "advice": _("Zet de pagina offline (depubliceren) in plaats van haar te verwijderen.")},
+    )
+    return redirect("wagtailadmin_explore", back_to)
+
+
+@hooks.register("before_delete_page")
+def refuse_deleting_pages_with_records(request, page):
+    """Projects with participation records or followers, and news already mailed, stay."""
+    reasons = page_delete_blockers(page)
+    if reasons:
+        return _refuse(request, page.get_admin_display_title(), reasons, page.get_parent().pk)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_deleting_pages_with_records(request, action_type, objects, action_class_instance):
+    if action_type != "delete":
+        return None
+    for page in objects:
+        if not hasattr(page, "get_descendants"):
+            continue  # not a page (bulk actions on users, images...)
+        reasons = page_delete_blockers(page)
+        if reasons:
+            return _refuse(request, page.get_admin_display_title(), reasons, page.get_parent().pk)
+    return None
+
+
+@hooks.register("register_admin_viewset")
+def register_decision_viewset():
+    from .viewsets import decision_viewset
+
+    return decision_viewset
+
+
+@hooks.register("register_admin_urls")
+def register_results_admin_urls():
+    from django.urls import path
+
+    from . import views_results
+
+    return [
+        path("participatie/project/<int:project_id>/resultaten/", views_results.admin_results, name="projects_results_admin"),
+        path("participatie/project/<int:project_id>/vaststellen/", views_results.admin_report_freeze, name="projects_report_freeze"),
+        path("participatie/project/<int:project_id>/publiceren/", views_results.admin_results_publish, name="projects_results_publish"),
+    ]
