@@ -1,0 +1,136 @@
+"""Wagtail admin: the moderation queue with its actions, themes and areas."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from . import services
+from .forms import ModeratorEditForm, RejectForm, StatusForm
+from .models import Area, Initiative, Moderation, Theme
+from .selectors import moderation_queue
+
+
+def moderator_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not services.user_can_moderate(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class ModeratorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return services.user_can_moderate(request.user)
+
+
+def _apply_errors(form, exc: ValidationError):
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@moderator_required
+def queue_view(request):
+    show = request.GET.get("toon", "wachtrij")
+    if show == "alle":
+        initiatives = Initiative.objects.select_related("theme", "area", "submitter").order_by("-created_at")[:200]
+    else:
+        initiatives = moderation_queue()
+    return TemplateResponse(request, "geo/admin/queue.html", {"initiatives": initiatives, "show": show})
+
+
+@moderator_required
+def initiative_view(request, pk: int):
+    initiative = get_object_or_404(Initiative.objects.select_related("theme", "area", "submitter", "project"), pk=pk)
+    allowed = sorted(services.ALLOWED_TRANSITIONS.get(initiative.status, set()))
+    reject_form = RejectForm(prefix="reject")
+    status_form = StatusForm(prefix="status", allowed=allowed)
+    edit_form = ModeratorEditForm(prefix="edit", initial={
+        "title": initiative.title, "description": initiative.description, "theme": initiative.theme_id,
+        "address": initiative.address, "lat": initiative.lat, "lon": initiative.lon, "no_location": initiative.no_location,
+    })
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "publish":
+                services.initiative_publish(initiative=initiative, moderator=request.user)
+                messages.success(request, _("Het initiatief is gepubliceerd."))
+                return redirect("geo_moderation:initiative", pk=pk)
+            if action == "reject":
+                reject_form = RejectForm(request.POST, prefix="reject")
+                if reject_form.is_valid():
+                    services.initiative_reject(initiative=initiative, moderator=request.user, reason=reject_form.cleaned_data["reason"])
+                    messages.success(request, _("Het initiatief is afgewezen. De indiener krijgt een e-mail."))
+                    return redirect("geo_moderation:queue")
+            if action == "status":
+                status_form = StatusForm(request.POST, prefix="status", allowed=allowed)
+                if status_form.is_valid():
+                    services.initiative_set_status(
+                        initiative=initiative, to_status=status_form.cleaned_data["to_status"], answer=status_form.cleaned_data["answer"], by=request.user,
+                    )
+                    messages.success(request, _("De status is veranderd. De indiener en de steuners krijgen een e-mail."))
+                    return redirect("geo_moderation:initiative", pk=pk)
+            if action == "edit":
+                edit_form = ModeratorEditForm(request.POST, prefix="edit")
+                if edit_form.is_valid():
+                    services.initiative_edit_by_moderator(initiative=initiative, moderator=request.user, **edit_form.cleaned_data)
+                    messages.success(request, _("Het initiatief is aangepast."))
+                    return redirect("geo_moderation:initiative", pk=pk)
+        except ValidationError as exc:
+            form = {"reject": reject_form, "status": status_form, "edit": edit_form}.get(action)
+            if form is not None:
+                _apply_errors(form, exc)
+            else:
+                messages.error(request, " ".join(exc.messages))
+    return TemplateResponse(request, "geo/admin/initiative.html", {
+        "initiative": initiative, "reject_form": reject_form, "status_form": status_form, "edit_form": edit_form,
+        "reports": initiative.reports.filter(resolved_at__isnull=True).order_by("created_at"),
+        "history": initiative.status_changes.order_by("created_at"), "is_published": initiative.moderation == Moderation.PUBLISHED,
+        "can_change_status": bool(allowed) and initiative.moderation == Moderation.PUBLISHED,
+    })
+
+
+class ModerationViewSet(ViewSet):
+    menu_label = gettext_lazy("Initiatieven")
+    icon = "pick"
+    add_to_admin_menu = True
+    menu_item_class = ModeratorMenuItem
+
+    @property
+    def menu_url(self):
+        return reverse("geo_moderation:queue")
+
+    def get_urlpatterns(self):
+        return [
+            path("", queue_view, name="queue"),
+            path("<int:pk>/", initiative_view, name="initiative"),
+        ]
+
+
+class ThemeViewSet(SnippetViewSet):
+    model = Theme
+    icon = "tag"
+    menu_label = gettext_lazy("Thema's")
+    list_display = ["name", "sort_order"]
+    add_to_admin_menu = False
+
+
+class AreaViewSet(SnippetViewSet):
+    model = Area
+    icon = "site"
+    menu_label = gettext_lazy("Gebieden")
+    list_display = ["name", "code", "kind"]
+    list_filter = ["kind"]
+    add_to_admin_menu = False

@@ -1,0 +1,38 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+
+from projects.sections import HOME_SECTIONS_HOOK, PROJECT_SECTIONS_HOOK, PageSection
+
+from .viewsets import AreaViewSet, ModerationViewSet, ThemeViewSet
+
+register_snippet(ThemeViewSet)
+register_snippet(AreaViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_moderation_viewset():
+    return ModerationViewSet("geo_moderation", url_prefix="initiatieven")
+
+
+@hooks.register(PROJECT_SECTIONS_HOOK)
+def project_initiatives(*, project, request):
+    from .selectors import initiative_list_public
+
+    latest = list(initiative_list_public(project=project)[:5])
+    return PageSection(
+        key="geo-initiatives", title=str(_("Initiatieven")), template="geo/includes/project_section.html",
+        context={"project_initiatives": latest}, order=20,
+    )
+
+
+@hooks.register(HOME_SECTIONS_HOOK)
+def home_map(*, page, request):
+    from .selectors import initiative_list_public
+    from .views import map_url
+
+    latest = list(initiative_list_public()[:3])
+    return PageSection(
+        key="geo-map", title=str(_("Initiatieven op de kaart")), template="geo/includes/home_section.html",
+        context={"latest_initiatives": latest, "initiatives_map_url": map_url()}, order=30,
+    )
