@@ -337,6 +337,8 @@ class Quote(models.Model):
     group = models.CharField(_("groep van de spreker"), max_length=200, blank=True)
     sort_order = models.PositiveIntegerField(default=0)
 
+    panels = [FieldPanel("text"), FieldPanel("group")]
+
     class Meta:
         verbose_name = _("citaat")
         verbose_name_plural = _("citaten")
@@ -359,6 +361,8 @@ class Agreement(models.Model):
     progress_note = models.CharField(_("toelichting voortgang"), max_length=300, blank=True)
     sort_order = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [FieldPanel("what"), FieldPanel("who"), FieldPanel("due_date"), FieldPanel("status"), FieldPanel("progress_note")]
 
     class Meta:
         verbose_name = _("afspraak")

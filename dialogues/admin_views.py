@@ -1,0 +1,192 @@
+"""Per-session admin views: registrations (filter, search, export), attendance list, check-in,
+walk-ins, a message to everyone, cancelling the session and publishing its outcome.
+
+Every view starts with ``_session_for``: only users who may edit the project see anything,
+because these pages show names, emails and phone numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import REGISTRATION_FILTER_STATUSES, CancelSessionForm, MessageForm, WalkInForm, group_choices
+from .models import DialogueSession, Registration, RegistrationStatus, SessionOutcome
+from .permissions import can_manage_session
+from .selectors import attendance_by_group, registration_counts, registration_list
+
+
+def _session_for(request, session_id: int) -> DialogueSession:
+    session = get_object_or_404(DialogueSession.objects.select_related("round"), pk=session_id)
+    if not can_manage_session(request.user, session):
+        raise PermissionDenied
+    return session
+
+
+def registrations(request, session_id: int):
+    session = _session_for(request, session_id)
+    search = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    group = request.GET.get("group", "")
+    rows = registration_list(session, search=search, status=status, group=group)
+    outcome = SessionOutcome.objects.filter(session=session).first()
+    return render(request, "dialogues/admin/registrations.html", {
+        "session": session, "registrations": rows, "counts": registration_counts(session),
+        "search": search, "status": status, "group": group,
+        "status_choices": REGISTRATION_FILTER_STATUSES, "group_choices": group_choices(session),
+        "walk_in_form": WalkInForm(session=session), "attendance": attendance_by_group(session),
+        "outcome": outcome, "query": request.GET.urlencode(),
+    })
+
+
+EXPORT_COLUMNS = [
+    ("name", "Naam"), ("email", "E-mail"), ("phone", "Telefoon"), ("stakeholder_group", "Groep"),
+    ("attendance_mode", "Hoe"), ("status", "Status"), ("needs", "Ondersteuning"), ("created_at", "Aangemeld op"),
+]
+
+
+def _export_rows(session, request):
+    rows = registration_list(session, search=request.GET.get("q", ""), status=request.GET.get("status", ""),
+                             group=request.GET.get("group", ""))
+    for r in rows:
+        yield [
+            r.name, r.email, r.phone, r.stakeholder_group, r.get_attendance_mode_display(),
+            str(r.get_status_display()) + (" (" + _("binnenloper") + ")" if r.walk_in else ""),
+            ", ".join(r.needs_labels()), timezone.localtime(r.created_at).strftime("%d-%m-%Y %H:%M"),
+        ]
+
+
+def _safe_cell(value):
+    # Spreadsheet apps run a cell that starts with = + - @ as a formula: neutralise it.
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def export_csv(request, session_id: int):
+    session = _session_for(request, session_id)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([label for _f, label in EXPORT_COLUMNS])
+    for row in _export_rows(session, request):
+        writer.writerow([_safe_cell(v) for v in row])
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="aanmeldingen-{session.pk}.csv"'
+    return response
+
+
+def export_xlsx(request, session_id: int):
+    from openpyxl import Workbook
+
+    session = _session_for(request, session_id)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Aanmeldingen"
+    sheet.append([label for _f, label in EXPORT_COLUMNS])
+    for row in _export_rows(session, request):
+        sheet.append([_safe_cell(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="aanmeldingen-{session.pk}.xlsx"'
+    return response
+
+
+def attendance_list(request, session_id: int):
+    """A printable list for the door: everyone with a seat, with a box to tick."""
+    session = _session_for(request, session_id)
+    rows = Registration.objects.filter(
+        session=session, status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING, RegistrationStatus.ATTENDED, RegistrationStatus.NO_SHOW],
+    ).order_by("name", "pk")
+    return render(request, "dialogues/admin/attendance_print.html", {"session": session, "registrations": rows})
+
+
+@require_POST
+def check_in(request, session_id: int, registration_id: int):
+    session = _session_for(request, session_id)
+    registration = get_object_or_404(Registration, pk=registration_id, session=session)
+    try:
+        services.registration_check_in(registration_id=registration.pk, attended=request.POST.get("attended") == "1")
+    except services.RegistrationError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("dialogues_admin:registrations", args=[session.pk]) + ("?" + request.POST["query"] if request.POST.get("query") else ""))
+
+
+@require_POST
+def walk_in(request, session_id: int):
+    session = _session_for(request, session_id)
+    form = WalkInForm(request.POST, session=session)
+    if form.is_valid():
+        try:
+            services.registration_add_walk_in(session_id=session.pk, **form.cleaned_data)
+        except services.RegistrationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Binnenloper toegevoegd."))
+    else:
+        messages.error(request, _("Controleer de gegevens van de binnenloper: ") + " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("dialogues_admin:registrations", session.pk)
+
+
+def message(request, session_id: int):
+    session = _session_for(request, session_id)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        count = services.session_message_send(session_id=session.pk, **form.cleaned_data)
+        messages.success(request, _("Bericht verstuurd naar %(n)s deelnemers.") % {"n": count})
+        return redirect("dialogues_admin:registrations", session.pk)
+    return render(request, "dialogues/admin/form.html", {
+        "session": session, "form": form, "title": _("Bericht aan alle deelnemers"), "submit": _("Versturen"),
+    })
+
+
+def cancel_session(request, session_id: int):
+    session = _session_for(request, session_id)
+    form = CancelSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.session_cancel(session_id=session.pk, message=form.cleaned_data["message"])
+        messages.success(request, _("De bijeenkomst is afgelast. Iedereen die zich had aangemeld krijgt een e-mail."))
+        return redirect("dialogues_admin:registrations", session.pk)
+    return render(request, "dialogues/admin/form.html", {
+        "session": session, "form": form, "title": _("Bijeenkomst afgelasten"), "submit": _("Afgelasten"),
+        "intro": _("Iedereen die zich heeft aangemeld of op de wachtlijst staat, krijgt een e-mail."),
+    })
+
+
+@require_POST
+def mark_held(request, session_id: int):
+    session = _session_for(request, session_id)
+    services.session_mark_held(session_id=session.pk)
+    messages.success(request, _("De bijeenkomst is gemarkeerd als gehouden."))
+    return redirect("dialogues_admin:registrations", session.pk)
+
+
+def outcome_edit(request, session_id: int):
+    session = _session_for(request, session_id)
+    outcome, _created = SessionOutcome.objects.get_or_create(session=session)
+    return redirect("dialogue_outcomes:edit", outcome.pk)
+
+
+@require_POST
+def outcome_publish(request, session_id: int):
+    session = _session_for(request, session_id)
+    outcome = get_object_or_404(SessionOutcome, session=session)
+    try:
+        if request.POST.get("unpublish"):
+            services.outcome_unpublish(outcome_id=outcome.pk)
+            messages.success(request, _("De uitkomst is niet meer openbaar."))
+        else:
+            services.outcome_publish(outcome_id=outcome.pk)
+            messages.success(request, _("De uitkomst staat op de pagina van de ronde. De deelnemers krijgen een e-mail."))
+    except services.RegistrationError as exc:
+        messages.error(request, exc.message)
+    return redirect("dialogues_admin:registrations", session.pk)

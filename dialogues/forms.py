@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import RESIDENT_GROUP, AttendanceMode, Need, RegistrationStatus
+
+
+def group_choices(session) -> list[tuple[str, str]]:
+    project = session.round.get_parent().specific
+    names = [g.name for g in getattr(project, "stakeholder_groups", None).all()] if hasattr(project, "stakeholder_groups") else []
+    return [(RESIDENT_GROUP, RESIDENT_GROUP)] + [(n, n) for n in names if n != RESIDENT_GROUP]
+
+
+class RegistrationForm(forms.Form):
+    name = forms.CharField(label=_("Uw naam"), max_length=200)
+    email = forms.EmailField(
+        label=_("Uw e-mailadres"), max_length=254,
+        help_text=_("U krijgt een e-mail met een link om uw aanmelding te bevestigen."),
+        error_messages={"invalid": _("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.")},
+    )
+    stakeholder_group = forms.ChoiceField(label=_("Ik doe mee als"), widget=forms.RadioSelect)
+    attendance_mode = forms.ChoiceField(label=_("Hoe doet u mee?"), widget=forms.RadioSelect, choices=AttendanceMode.choices)
+    phone = forms.CharField(label=_("Telefoonnummer"), max_length=50, required=False,
+                            help_text=_("Alleen als wij u moeten kunnen bellen, bijvoorbeeld bij een wijziging."))
+    needs = forms.MultipleChoiceField(label=_("Heeft u iets nodig om mee te doen?"), choices=Need.choices,
+                                      widget=forms.CheckboxSelectMultiple, required=False)
+    needs_other = forms.CharField(label=_("Wat heeft u nog meer nodig?"), max_length=300, required=False)
+    consent = forms.BooleanField(
+        label=_("Ik geef toestemming dat de gemeente mijn gegevens gebruikt voor deze bijeenkomst. Na afloop worden ze gewist."),
+        error_messages={"required": _("Zonder uw toestemming kunnen wij u niet aanmelden.")},
+    )
+    contact_consent = forms.BooleanField(label=_("Laat mij later weten wat er met de uitkomst is gedaan."), required=False)
+
+    def __init__(self, *args, session, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        self.user = user if user is not None and user.is_authenticated else None
+        self.fields["stakeholder_group"].choices = group_choices(session)
+        self.fields["stakeholder_group"].error_messages["required"] = _("Kies hoe u meedoet.")
+        self.fields["name"].error_messages["required"] = _("Vul uw naam in.")
+        self.fields["email"].error_messages["required"] = _("Vul uw e-mailadres in.")
+        modes = session.modes
+        if len(modes) < 2:
+            del self.fields["attendance_mode"]
+        else:
+            self.fields["attendance_mode"].error_messages["required"] = _("Kies: op locatie of online.")
+        if self.user is not None:
+            # Logged in: one step, no email confirmation (the account's address is verified).
+            del self.fields["email"]
+            self.fields["name"].initial = self.user.get_full_name() or ""
+            self.fields["name"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if Need.OTHER in data.get("needs", []) and not data.get("needs_other", "").strip():
+            self.add_error("needs_other", _("Schrijf op wat u nodig heeft."))
+        return data
+
+    def attendance_mode(self) -> str:
+        return self.cleaned_data.get("attendance_mode") or (self.session.modes[0] if self.session.modes else AttendanceMode.ONSITE)
+
+
+class EvaluationForm(forms.Form):
+    SCORES = [(str(i), str(i)) for i in range(1, 6)]
+    heard = forms.TypedChoiceField(label=_("Voelde u zich gehoord? (1 = helemaal niet, 5 = helemaal wel)"), choices=SCORES,
+                                   coerce=int, widget=forms.RadioSelect,
+                                   error_messages={"required": _("Kies een cijfer van 1 tot en met 5.")})
+    useful = forms.TypedChoiceField(label=_("Was het gesprek nuttig? (1 = helemaal niet, 5 = heel nuttig)"), choices=SCORES,
+                                    coerce=int, widget=forms.RadioSelect,
+                                    error_messages={"required": _("Kies een cijfer van 1 tot en met 5.")})
+    comment = forms.CharField(label=_("Wat wilt u ons nog meegeven?"), widget=forms.Textarea(attrs={"rows": 4}),
+                              required=False, max_length=2000)
+
+
+class WalkInForm(forms.Form):
+    name = forms.CharField(label=_("Naam"), max_length=200, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    stakeholder_group = forms.ChoiceField(label=_("Groep"))
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stakeholder_group"].choices = group_choices(session)
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(label=_("Onderwerp"), max_length=200)
+    body = forms.CharField(label=_("Bericht"), widget=forms.Textarea(attrs={"rows": 8}), max_length=5000)
+
+
+class CancelSessionForm(forms.Form):
+    message = forms.CharField(label=_("Toelichting voor de deelnemers"), widget=forms.Textarea(attrs={"rows": 4}),
+                              required=False, max_length=2000)
+
+
+REGISTRATION_FILTER_STATUSES = [("", _("Alle"))] + list(RegistrationStatus.choices)

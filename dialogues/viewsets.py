@@ -1,0 +1,129 @@
+"""Admin viewsets: sessions and outcomes, scoped to the projects the user may edit.
+Registered in wagtail_hooks.py; the per-session registration views live in admin_views.py."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.views import generic
+from wagtail.admin.widgets.button import ListingButton
+from wagtail.permissions import register_permission_policy
+
+from . import services
+from .models import DialogueSession, SessionOutcome
+from .permissions import manageable_rounds, outcome_policy, session_policy
+
+
+class SessionIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().filter(round__in=manageable_rounds(self.request.user)).select_related("round")
+
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        buttons.append(ListingButton(
+            _("Aanmeldingen"), url=reverse("dialogues_admin:registrations", args=[instance.pk]), icon_name="group", priority=5,
+        ))
+        return buttons
+
+
+class RoundScopedFormMixin:
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if "round" in form.fields:
+            form.fields["round"].queryset = manageable_rounds(self.request.user)
+        return form
+
+
+class SessionCreateView(RoundScopedFormMixin, generic.CreateView):
+    pass
+
+
+class SessionEditView(RoundScopedFormMixin, generic.EditView):
+    def save_instance(self):
+        # Through the service: a new time or place bumps the calendar and emails everyone;
+        # more seats promote people from the waiting list.
+        data = {name: self.form.cleaned_data[name] for name in self.form.changed_data if name in self.form.cleaned_data}
+        return services.session_update(session_id=self.object.pk, data=data)
+
+
+class SessionDeleteView(generic.DeleteView):
+    def dispatch(self, request, *args, **kwargs):
+        session = DialogueSession.objects.filter(pk=kwargs.get("pk")).first()
+        if session is not None and (session.registrations.exists() or session.evaluations.exists()):
+            messages.error(request, _("Er zijn aanmeldingen voor deze bijeenkomst. U kunt hem niet verwijderen, wel afgelasten."))
+            return redirect("dialogues_admin:registrations", session.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def delete_action(self):
+        services.session_delete(session_id=self.object.pk)
+
+
+class DialogueSessionViewSet(ModelViewSet):
+    model = DialogueSession
+    icon = "date"
+    menu_label = gettext_lazy("Bijeenkomsten")
+    menu_name = "dialogue-sessions"
+    url_prefix = "dialogues/sessions"
+    add_to_admin_menu = True
+    menu_order = 210
+    index_view_class = SessionIndexView
+    add_view_class = SessionCreateView
+    edit_view_class = SessionEditView
+    delete_view_class = SessionDeleteView
+    list_display = ["title", "round", "starts_at", "status", "seats_taken", "capacity"]
+    list_filter = ["status"]
+    search_fields = ["title", "venue"]
+    ordering = ["-starts_at"]
+    inspect_view_enabled = False
+    copy_view_enabled = False
+    panels = [
+        FieldPanel("round"),
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+        MultiFieldPanel([
+            FieldPanel("venue"), FieldPanel("address"),
+            FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+            FieldPanel("online_url"),
+        ], heading=gettext_lazy("Waar")),
+        FieldRowPanel([FieldPanel("capacity_onsite"), FieldPanel("capacity_online")], heading=gettext_lazy("Plaatsen")),
+        FieldRowPanel([FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")], heading=gettext_lazy("Aanmelden")),
+        FieldPanel("facilitator"),
+        FieldPanel("accessibility"),
+    ]
+
+
+class OutcomeIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().filter(session__round__in=manageable_rounds(self.request.user)).select_related("session")
+
+
+class SessionOutcomeViewSet(ModelViewSet):
+    model = SessionOutcome
+    icon = "clipboard-list"
+    menu_label = gettext_lazy("Uitkomsten")
+    url_prefix = "dialogues/outcomes"
+    add_to_admin_menu = False
+    index_view_class = OutcomeIndexView
+    list_display = ["session", "published_at"]
+    inspect_view_enabled = False
+    copy_view_enabled = False
+    panels = [
+        FieldPanel("summary"),
+        MultiFieldPanel([FieldPanel("notes_discover"), FieldPanel("notes_dream"), FieldPanel("notes_design"), FieldPanel("notes_destiny")],
+                        heading=gettext_lazy("Notities per fase")),
+        FieldPanel("themes"),
+        InlinePanel("quotes", label=gettext_lazy("Citaten (anoniem)"), heading=gettext_lazy("Citaten")),
+        InlinePanel("agreements", label=gettext_lazy("Afspraken"), heading=gettext_lazy("Afspraken")),
+    ]
+
+
+register_permission_policy(DialogueSession, session_policy(), exact_class=True)
+register_permission_policy(SessionOutcome, outcome_policy(), exact_class=True)
+
+session_viewset = DialogueSessionViewSet("dialogue_sessions")
+outcome_viewset = SessionOutcomeViewSet("dialogue_outcomes")

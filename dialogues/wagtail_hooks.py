@@ -1,0 +1,49 @@
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from projects.sections import HOME_SECTIONS_HOOK, PROJECT_SECTIONS_HOOK, PageSection
+
+from . import admin_urls
+from .models import DialogueRoundPage
+from .selectors import session_list_upcoming
+from .viewsets import outcome_viewset, session_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return [session_viewset, outcome_viewset]
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [path("dialogen/", include((admin_urls, "dialogues_admin"), namespace="dialogues_admin"))]
+
+
+@hooks.register(PROJECT_SECTIONS_HOOK)
+def project_sessions(*, project, request):
+    sections = []
+    sessions = session_list_upcoming(project=project, limit=20)
+    if sessions:
+        sections.append(PageSection(
+            key="dialogues-sessions", title=str(_("Kom naar een bijeenkomst")),
+            template="dialogues/includes/project_sessions.html", context={"sessions": sessions}, order=10,
+        ))
+    rounds = list(DialogueRoundPage.objects.live().public().child_of(project))
+    if rounds:
+        sections.append(PageSection(
+            key="dialogues-rounds", title=str(_("Dialoogrondes")), template="dialogues/includes/project_rounds.html",
+            context={"rounds": rounds}, order=20,
+        ))
+    return sections
+
+
+@hooks.register(HOME_SECTIONS_HOOK)
+def home_sessions(*, page, request):
+    sessions = session_list_upcoming(limit=6)
+    if not sessions:
+        return None
+    return PageSection(
+        key="dialogues-upcoming", title=str(_("Praat mee")), template="dialogues/includes/home_sessions.html",
+        context={"upcoming_sessions": sessions}, order=20,
+    )
