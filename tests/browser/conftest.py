@@ -10,10 +10,6 @@ import shutil
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run in
-# such a thread unless told that this is deliberate (the test thread is synchronous).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -79,7 +75,10 @@ def assert_accessible(page, *, impacts=("serious", "critical")):
 
 
 @pytest.fixture(autouse=True)
-def _site(transactional_db):
+def _site(monkeypatch, transactional_db):
+    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run in
+    # such a thread unless told that this is deliberate. Only for browser tests, never globally.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from tests.conftest import ensure_site
 
     return ensure_site()
