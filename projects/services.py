@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from allauth.account.models import EmailAddress
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from .conf import absolute_url
 from .mail import mail_send
-from .models import ProjectFollow, ProjectPage, ProjectUpdatePage, UpdateNotification
+from .models import OutgoingMail, ProjectFollow, ProjectPage, ProjectUpdatePage, UpdateNotification
+from .sources import all_sources
 
 UNSUBSCRIBE_SALT = "projects.follow.unsubscribe"
 
@@ -66,3 +71,54 @@ def update_notify_followers(*, update: ProjectUpdatePage) -> int:
         count += 1
     UpdateNotification.objects.filter(pk=_notification.pk).update(recipients=count)
     return count
+
+
+# --- A resident's own data (AVG: inzage and verwijdering) -----------------------------------
+
+
+def user_data_export(*, user) -> dict[str, Any]:
+    """Everything the platform holds about ``user``, JSON-serialisable: the account, the
+    projects they follow and what each participation source holds (``personal_data``)."""
+    follows = ProjectFollow.objects.filter(user=user).select_related("project").order_by("created_at")
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "email": user.email,
+            "date_joined": user.date_joined.isoformat() if user.date_joined else None,
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "email_addresses": [
+                {"email": a.email, "verified": a.verified, "primary": a.primary}
+                for a in EmailAddress.objects.filter(user=user).order_by("email")
+            ],
+        },
+        "follows": [
+            {
+                "project": f.project.title,
+                "url": absolute_url(f.project.url or ""),
+                "since": f.created_at.isoformat(),
+            }
+            for f in follows
+        ],
+        "sources": {source.key: source.personal_data(user) for source in all_sources()},
+    }
+
+
+class UserDeleteNotAllowed(Exception):
+    """Staff accounts own pages and revisions; an administrator removes them in the admin."""
+
+
+@transaction.atomic
+def user_delete(*, user) -> None:
+    """Delete a resident's account (AVG). Each participation source erases or anonymises its
+    records first (anonymous counts stay), then follows, the outbox's mail to the account's
+    addresses, and the account itself with its email addresses go."""
+    if user.is_staff or user.is_superuser:
+        raise UserDeleteNotAllowed
+    addresses = {user.email.lower()} if user.email else set()
+    addresses |= {e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
+    for source in all_sources():
+        source.personal_data_delete(user)
+    ProjectFollow.objects.filter(user=user).delete()
+    for address in addresses:
+        OutgoingMail.objects.filter(to__iexact=address).delete()
+    user.delete()

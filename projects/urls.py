@@ -9,4 +9,6 @@ urlpatterns = [
     path("projecten/<int:project_id>/ontvolgen/", views.unfollow, name="unfollow"),
     path("projecten/volgen/stoppen/<str:token>/", views.unfollow_token, name="unfollow_token"),
     path("mijn/", views.my_data, name="my_data"),
+    path("mijn/download/", views.my_data_download, name="my_data_download"),
+    path("mijn/account-verwijderen/", views.account_delete, name="account_delete"),
 ]

@@ -1,13 +1,23 @@
+import json
+
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import selectors, services
+from .accounts import CONFIRM_WORD, AccountDeleteForm
+from .conf import plugin_setting
+from .mail import MAIL_RETENTION_DAYS
 from .models import ProjectPage
-from .sources import all_sources
 
 
 @require_POST
@@ -28,6 +38,9 @@ def unfollow(request, project_id):
     project = get_object_or_404(ProjectPage, pk=project_id)
     services.follow_delete(project=project, user=request.user)
     messages.success(request, _("U volgt dit project niet meer."))
+    next_url = request.POST.get("next", "")  # e.g. back to "Mijn gegevens"
+    if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        return redirect(next_url)
     return redirect(project.url or "/")
 
 
@@ -46,9 +59,50 @@ def unfollow_token(request, token):
 
 @login_required
 def my_data(request):
-    sections = sorted(
-        (section for source in all_sources() for section in source.personal_sections(request.user)),
-        key=lambda s: s.order,
+    """ "Mijn gegevens": what the resident registered for, submitted and follows. Each
+    participation source's section is rendered with its own template and context."""
+    sections = [
+        (section, render_to_string(section.template, section.context, request=request))
+        for section in selectors.user_personal_sections(user=request.user)
+    ]
+    return render(
+        request,
+        "projects/my_data.html",
+        {
+            "sections": sections,
+            "follows": selectors.user_follow_list(user=request.user),
+            "mail_retention_days": MAIL_RETENTION_DAYS,
+            "registration_retention_months": plugin_setting("REGISTRATION_RETENTION_MONTHS", 12),
+        },
     )
-    follows = request.user.project_follows.select_related("project").order_by("project__title")
-    return render(request, "projects/my_data.html", {"sections": sections, "follows": follows})
+
+
+@login_required
+def my_data_download(request):
+    """All the resident's data as a JSON file (AVG: right of access)."""
+    data = services.user_data_export(user=request.user)
+    filename = f"mijn-gegevens-{timezone.localdate().isoformat()}.json"
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def account_delete(request):
+    """Confirm page and POST that deletes the resident's account and data (AVG)."""
+    staff = request.user.is_staff or request.user.is_superuser
+    form = AccountDeleteForm(request.POST or None)
+    if request.method == "POST" and not staff and form.is_valid():
+        services.user_delete(user=request.user)
+        logout(request)
+        messages.success(request, _("Uw account en uw gegevens zijn verwijderd."))
+        return redirect("/")
+    return render(
+        request,
+        "projects/my_data_delete.html",
+        {"form": form, "staff": staff, "confirm_word": CONFIRM_WORD},
+    )
