@@ -73,6 +73,15 @@ def update_notify_followers(*, update: ProjectUpdatePage) -> int:
     return count
 
 
+def update_notify_followers_job(update_id: int) -> int:
+    """Background job (queued when an update is published): notify followers if the update
+    is still live. Each email then goes out through the mail queue with its own retries."""
+    update = ProjectUpdatePage.objects.live().filter(pk=update_id).first()
+    if update is None:
+        return 0
+    return update_notify_followers(update=update)
+
+
 # --- A resident's own data (AVG: inzage and verwijdering) -----------------------------------
 
 
