@@ -19,6 +19,7 @@ from wagtail.search import index
 
 from .blocks import ContentBlock
 from .geometry import GeometryField
+from .panels import ComplianceStatusPanel
 
 
 class LadderLevel(models.TextChoices):
@@ -129,6 +130,7 @@ class ProjectPage(Page):
         InlinePanel("phases", label=_("Fasen"), heading=_("Planning")),
     ]
     participation_panels = [
+        ComplianceStatusPanel(),
         MultiFieldPanel(
             [FieldPanel("ladder_level"), FieldPanel("influence_can"), FieldPanel("influence_cannot"),
              FieldPanel("no_participation_reason"),

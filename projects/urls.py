@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_results
 
 app_name = "projects"
 
@@ -8,6 +8,14 @@ urlpatterns = [
     path("projecten/<int:project_id>/volgen/", views.follow, name="follow"),
     path("projecten/<int:project_id>/ontvolgen/", views.unfollow, name="unfollow"),
     path("projecten/volgen/stoppen/<str:token>/", views.unfollow_token, name="unfollow_token"),
+    path("projecten/<int:project_id>/resultaten/", views_results.results, name="results"),
+    path("projecten/<int:project_id>/verslag/", views_results.report_page, name="report"),
+    path("projecten/<int:project_id>/verslag.pdf", views_results.report_pdf, name="report_pdf"),
+    path("projecten/<int:project_id>/verslag/versie-<int:version>/", views_results.report_version, name="report_version"),
+    path("projecten/<int:project_id>/verslag/versie-<int:version>.pdf", views_results.report_version_pdf, name="report_version_pdf"),
+    path("projecten/<int:project_id>/cijfers.json", views_results.figures_json, name="figures_json"),
+    path("projecten/<int:project_id>/cijfers.csv", views_results.figures_csv, name="figures_csv"),
+    path("raad/", views_results.council, name="council"),
     path("mijn/", views.my_data, name="my_data"),
     path("mijn/download/", views.my_data_download, name="my_data_download"),
     path("mijn/account-verwijderen/", views.account_delete, name="account_delete"),

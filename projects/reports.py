@@ -1,0 +1,396 @@
+"""The participation report (participatieverslag), the results page and the open figures.
+
+``report_build`` turns a project and what its participation sources report into one plain,
+JSON-serialisable dict; the HTML page, the PDF, the frozen versions, the council view and the
+open data all render that dict, so they always show the same numbers. Writes about results
+(``report_freeze``, ``results_publish``) live here too: one home for publishing results.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections import Counter
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .conf import absolute_url
+from .jobs import enqueue
+from .mail import mail_send
+from .models import (
+    PLAN_QUESTIONS,
+    Decision,
+    LadderLevel,
+    ParticipationPolicy,
+    ParticipationReport,
+    PhaseKind,
+    ProjectFollow,
+    ProjectPage,
+    ResultsPublication,
+)
+from .policy import compliance_evaluate, compliance_summary, policy_for
+from .selectors import phase_current
+from .sources import ProjectParticipation, all_sources, participation_for
+
+logger = logging.getLogger(__name__)
+
+# The report lists at most this many answered inputs per kind; the results page lists all.
+REPORT_ITEMS_MAX = 100
+# Above this many inputs the PDF of a frozen report is left to the worker, never a request.
+PDF_INLINE_MAX_INPUTS = 500
+
+
+def _date(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo") and getattr(value, "hour", None) is not None:
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return date_format(value, "j F Y")
+
+
+def _counts(counter: Counter) -> list[dict]:
+    return [{"name": name, "count": count} for name, count in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def _item(item) -> dict:
+    return {
+        "kind": item.kind,
+        "title": item.title,
+        "url": item.url,
+        "date": _date(item.submitted_at),
+        "status": item.status,
+        "status_label": item.status_label or item.status,
+        "answer": item.answer,
+        "answered": _date(item.answered_at),
+        "area": item.area,
+        "themes": list(item.themes),
+        "supporters": item.supporters,
+        "agreements": [
+            {k: (str(v) if v is not None else "") for k, v in agreement.items()} for agreement in item.agreements
+        ],
+    }
+
+
+def report_build(
+    project: ProjectPage,
+    *,
+    data: ProjectParticipation | None = None,
+    policy: ParticipationPolicy | None = None,
+    now=None,
+    decisions=None,
+    report_dates=None,
+) -> dict:
+    """The participation report of ``project`` as plain data (no names, no emails).
+
+    Issues a fixed number of queries plus what the sources need; callers that already
+    gathered ``data``, ``decisions`` or ``report_dates`` (the council view) pass them in.
+    """
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    if data is None:
+        data = participation_for([project])[project.pk]
+    policy = policy or policy_for(project)
+    phases = sorted(project.phases.all(), key=lambda p: (p.sort_order or 0, p.pk or 0))
+    current = phase_current(phases, today)
+    groups = list(project.stakeholder_groups.all())
+    if decisions is None:
+        decisions = list(Decision.objects.filter(project=project, published=True).select_related("phase"))
+    if report_dates is None:
+        report_dates = [
+            timezone.localtime(at).date()
+            for at in ParticipationReport.objects.filter(project=project).values_list("vastgesteld_at", flat=True)
+        ]
+
+    # Who was involved: planned groups first, then any other group the sources saw.
+    invited, reached, areas = Counter(), Counter(), Counter()
+    sources = []
+    labels = {s.key: str(s.label) for s in all_sources()}
+    for key, reach in data.reach.items():
+        invited.update(reach.invited_by_group)
+        reached.update(reach.by_group)
+        areas.update(reach.by_area)
+        sources.append({"key": key, "label": labels.get(key, key), "participants": reach.participants})
+    group_rows = []
+    seen = set()
+    for group in groups:
+        key = group.name.strip().lower()
+        seen.add(key)
+        inv = sum(c for n, c in invited.items() if n.strip().lower() == key)
+        rea = sum(c for n, c in reached.items() if n.strip().lower() == key)
+        group_rows.append({"name": group.name, "planned": True, "invited": inv, "reached": rea})
+    for name in sorted(set(invited) | set(reached)):
+        if name.strip().lower() not in seen:
+            seen.add(name.strip().lower())
+            group_rows.append({"name": name, "planned": False, "invited": invited[name], "reached": reached[name]})
+
+    # What came out: outcomes of participation moments, and the other inputs.
+    activity_kinds = {a.kind for a in data.activities}
+    outcomes = [i for i in data.inputs if i.kind in activity_kinds]
+    others = [i for i in data.inputs if i.kind not in activity_kinds]
+    themes = Counter(t for i in data.inputs for t in i.themes)
+    other_status = Counter(i.status_label or i.status or _("onbekend") for i in others)
+    other_area = Counter(i.area or _("onbekend") for i in others)
+    other_theme = Counter(t for i in others for t in i.themes)
+    answered = [i for i in others if i.answer]
+    answered.sort(key=lambda i: (-i.supporters, i.title))
+    agreements = [a for i in data.inputs for a in i.agreements]
+    agreement_status = Counter(str(a.get("status_label") or a.get("status") or _("onbekend")) for a in agreements)
+
+    held = [a for a in data.activities if a.held or (not a.cancelled and a.ends_at <= now)]
+    evaluations = []
+    responses = 0
+    for key, evaluation in data.evaluation.items():
+        responses += evaluation.responses
+        for name, score in evaluation.averages.items():
+            evaluations.append({"source": labels.get(key, key), "name": name, "score": round(float(score), 1),
+                                "responses": evaluation.responses})
+
+    compliance = compliance_evaluate(project, policy=policy, data=data, report_dates=report_dates, now=now)
+    ladder = LadderLevel(project.ladder_level) if project.ladder_level in LadderLevel.values else None
+
+    return {
+        "project": {
+            "id": project.pk,
+            "title": project.title,
+            "summary": project.summary,
+            "url": project.url or "",
+            "ladder_level": project.ladder_level,
+            "ladder_label": str(ladder.label) if ladder else "",
+            "ladder_explanation": str(project.ladder_explanation),
+            "influence_can": project.influence_can,
+            "influence_cannot": project.influence_cannot,
+            "no_participation_reason": project.no_participation_reason,
+            "mandatory": project.participation_mandatory,
+            "mandatory_category": project.mandatory_category,
+            "end_result": project.end_result,
+            "success_criteria": project.success_criteria,
+        },
+        "generated_at": now.isoformat(),
+        "generated_on": _date(now),
+        "phases": [
+            {"kind": p.kind, "kind_label": str(PhaseKind(p.kind).label) if p.kind in PhaseKind.values else p.kind,
+             "title": p.title, "start": _date(p.start_date), "end": _date(p.end_date),
+             "current": p is current}
+            for p in phases
+        ],
+        "current_phase": current.title if current else "",
+        "plan": [{"question": str(label), "answer": getattr(project, name)} for name, label in PLAN_QUESTIONS],
+        "has_participation": data.has_participation,
+        "sources": sources,
+        "participants": data.participants,
+        "groups": group_rows,
+        "areas": _counts(areas),
+        "activities": {
+            "total": len(data.activities),
+            "held": len(held),
+            "cancelled": sum(1 for a in data.activities if a.cancelled),
+            "kinds": _counts(Counter(a.kind for a in data.activities)),
+        },
+        "outcomes": [_item(i) for i in sorted(outcomes, key=lambda i: (i.submitted_at is None, i.submitted_at or now))],
+        "themes": _counts(themes),
+        "inputs": {
+            "total": len(others),
+            "answered": len(answered),
+            "by_status": _counts(other_status),
+            "by_area": _counts(other_area),
+            "by_theme": _counts(other_theme),
+            "items": [_item(i) for i in answered[:REPORT_ITEMS_MAX]],
+            "items_more": max(0, len(answered) - REPORT_ITEMS_MAX),
+        },
+        "decisions": [
+            {"title": d.title, "date": _date(d.decided_on), "phase": d.phase.title if d.phase else "", "reasoning": d.reasoning}
+            for d in decisions
+        ],
+        "agreements": {
+            "total": len(agreements),
+            "by_status": _counts(agreement_status),
+        },
+        "evaluation": {"responses": responses, "scores": evaluations},
+        "compliance": [r.as_dict() for r in compliance],
+        "compliance_summary": compliance_summary(compliance),
+    }
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+
+def report_render_html(report: dict, *, version: dict | None = None) -> str:
+    """The report's body as HTML (no page furniture): used on the page, in frozen versions and the PDF."""
+    return render_to_string("projects/report/document.html", {"report": report, "version": version})
+
+
+def report_render_pdf(body_html: str, *, title: str) -> bytes:
+    """Render report HTML to PDF with WeasyPrint (imported here: the site runs without its system libraries)."""
+    import weasyprint
+
+    document = render_to_string("projects/report/pdf.html", {"body": body_html, "title": title})
+    return weasyprint.HTML(string=document, base_url=absolute_url("/")).write_pdf()
+
+
+# --- open data ------------------------------------------------------------------------------
+
+
+def report_figures(report: dict) -> dict:
+    """The aggregate, publishable figures of a report (open data): no texts, no names."""
+    return {
+        "project": {"id": report["project"]["id"], "title": report["project"]["title"],
+                    "ladder_level": report["project"]["ladder_level"]},
+        "generated_at": report["generated_at"],
+        "current_phase": report["current_phase"],
+        "participants": report["participants"],
+        "participants_by_source": {s["key"]: s["participants"] for s in report["sources"]},
+        "groups": [{"name": g["name"], "planned": g["planned"], "invited": g["invited"], "reached": g["reached"]}
+                   for g in report["groups"]],
+        "areas": {a["name"]: a["count"] for a in report["areas"]},
+        "activities": {k: report["activities"][k] for k in ("total", "held", "cancelled")},
+        "inputs": {
+            "total": report["inputs"]["total"],
+            "answered": report["inputs"]["answered"],
+            "by_status": {r["name"]: r["count"] for r in report["inputs"]["by_status"]},
+            "by_area": {r["name"]: r["count"] for r in report["inputs"]["by_area"]},
+            "by_theme": {r["name"]: r["count"] for r in report["inputs"]["by_theme"]},
+        },
+        "themes": {r["name"]: r["count"] for r in report["themes"]},
+        "agreements": {"total": report["agreements"]["total"],
+                       "by_status": {r["name"]: r["count"] for r in report["agreements"]["by_status"]}},
+        "decisions": len(report["decisions"]),
+        "evaluation": {"responses": report["evaluation"]["responses"],
+                       "scores": {f'{s["source"]}: {s["name"]}': s["score"] for s in report["evaluation"]["scores"]}},
+        "compliance": {r["key"]: r["status"] for r in report["compliance"]},
+    }
+
+
+def figures_csv(figures: dict) -> str:
+    """The figures as long-format CSV: one row per (section, name, value)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["project_id", "section", "name", "value"])
+    pid = figures["project"]["id"]
+
+    def row(section, name, value):
+        writer.writerow([pid, section, name, value])
+
+    row("project", "title", figures["project"]["title"])
+    row("project", "ladder_level", figures["project"]["ladder_level"])
+    row("project", "current_phase", figures["current_phase"])
+    row("participants", "total", figures["participants"])
+    for key, count in figures["participants_by_source"].items():
+        row("participants_by_source", key, count)
+    for group in figures["groups"]:
+        row("group_invited", group["name"], group["invited"])
+        row("group_reached", group["name"], group["reached"])
+    for name, count in figures["areas"].items():
+        row("area", name, count)
+    for key, count in figures["activities"].items():
+        row("activities", key, count)
+    row("inputs", "total", figures["inputs"]["total"])
+    row("inputs", "answered", figures["inputs"]["answered"])
+    for section in ("by_status", "by_area", "by_theme"):
+        for name, count in figures["inputs"][section].items():
+            row(f"inputs_{section}", name, count)
+    for name, count in figures["themes"].items():
+        row("theme", name, count)
+    row("agreements", "total", figures["agreements"]["total"])
+    for name, count in figures["agreements"]["by_status"].items():
+        row("agreements_by_status", name, count)
+    row("decisions", "total", figures["decisions"])
+    row("evaluation", "responses", figures["evaluation"]["responses"])
+    for name, score in figures["evaluation"]["scores"].items():
+        row("evaluation_score", name, score)
+    for key, status in figures["compliance"].items():
+        row("compliance", key, status)
+    return out.getvalue()
+
+
+# --- writes: vaststellen and publishing results ----------------------------------------------
+
+
+@transaction.atomic
+def report_freeze(*, project: ProjectPage, user=None) -> ParticipationReport:
+    """Vaststellen: freeze the current report as the project's next version.
+
+    The project row is locked so two editors clicking at once get versions n and n+1, never
+    a clash; the unique constraint (project, version) guards the rest. The PDF is rendered
+    by a job after commit (in-process without Redis).
+    """
+    ProjectPage.objects.select_for_update().filter(pk=project.pk).first()
+    version = (ParticipationReport.objects.filter(project=project).aggregate(m=Max("version"))["m"] or 0) + 1
+    now = timezone.now()
+    data = report_build(project, now=now)
+    meta = {"number": version, "date": _date(now)}
+    report = ParticipationReport(
+        project=project, version=version, data=data, html=report_render_html(data, version=meta),
+        vastgesteld_at=now, vastgesteld_by=user if user is not None and user.is_authenticated else None,
+    )
+    report.full_clean(exclude=["pdf"])
+    report.save()
+    enqueue(report_pdf_render, report.pk)
+    return report
+
+
+def report_pdf_render(report_id: int) -> None:
+    """Job: render a frozen report's PDF once, from its frozen HTML."""
+    report = ParticipationReport.objects.select_related("project").filter(pk=report_id).first()
+    if report is None or report.pdf:
+        return
+    pdf = report_render_pdf(report.html, title=f"{report.data['project']['title']} v{report.version}")
+    report.pdf.save(f"verslag-{report.project_id}-v{report.version}.pdf", ContentFile(pdf), save=False)
+    ParticipationReport.objects.filter(pk=report.pk, pdf="").update(pdf=report.pdf.name)
+
+
+def results_recipients(project: ProjectPage) -> list[str]:
+    """Everyone to tell about published results: consenting participants from every source and
+    the project's followers, deduplicated by lower-cased email."""
+    emails: dict[str, str] = {}
+    for source in all_sources():
+        for participant in source.participant_contacts(project):
+            if participant.email:
+                emails.setdefault(participant.email.strip().lower(), participant.email.strip())
+    User = get_user_model()
+    follower_ids = ProjectFollow.objects.filter(project=project).values("user_id")
+    for email in User.objects.filter(pk__in=follower_ids, is_active=True).exclude(email="").values_list("email", flat=True):
+        emails.setdefault(email.strip().lower(), email.strip())
+    return sorted(emails.values(), key=str.lower)
+
+
+class AlreadyPublished(Exception):
+    """The results were published in the meantime (a second click, another editor)."""
+
+
+@transaction.atomic
+def results_publish(*, project: ProjectPage, user=None, message: str = "", expected_number: int | None = None) -> ResultsPublication:
+    """Publish the project's results: record a publication and email every consenting participant
+    and follower once, with a link to "Wat is er met uw inbreng gedaan".
+
+    ``expected_number`` is the number of the last publication the editor saw; if another
+    publication happened since (a double click), ``AlreadyPublished`` is raised and no one
+    is emailed twice.
+    """
+    ProjectPage.objects.select_for_update().filter(pk=project.pk).first()
+    last = ResultsPublication.objects.filter(project=project).aggregate(m=Max("number"))["m"] or 0
+    if expected_number is not None and expected_number != last:
+        raise AlreadyPublished
+    publication = ResultsPublication.objects.create(
+        project=project, number=last + 1, message=message.strip(),
+        published_by=user if user is not None and user.is_authenticated else None,
+    )
+    recipients = results_recipients(project)
+    results_url = absolute_url(reverse("projects:results", args=[project.pk]))
+    for email in recipients:
+        mail_send(
+            to=email,
+            template="projects/results/email/results_published",
+            context={"project": project, "results_url": results_url, "message": publication.message},
+        )
+    ResultsPublication.objects.filter(pk=publication.pk).update(recipients=len(recipients))
+    publication.recipients = len(recipients)
+    return publication

@@ -1,0 +1,217 @@
+"""Results, the participation report, open figures and the council view.
+
+Views stay thin: the numbers come from ``projects.reports`` and ``projects.policy``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import reports
+from .models import Decision, ParticipationReport, ProjectPage, ResultsPublication
+from .policy import MET, NOT_MET, compliance_evaluate, policy_for, project_compliance, report_dates_for
+from .selectors import phase_current, project_list
+from .sources import participation_for
+
+COUNCIL_GROUP = "Raadsleden"
+RESULTS_PER_PAGE = 50
+
+
+def _public_project(project_id: int) -> ProjectPage:
+    return get_object_or_404(ProjectPage.objects.live().public(), pk=project_id)
+
+
+# --- public: what was done with your input, the report, open figures ---------------------------
+
+
+def results(request, project_id):
+    """ "Wat is er met uw inbreng gedaan": decisions, session outcomes with their agreements,
+    and every other input with its answer (paged)."""
+    project = _public_project(project_id)
+    data = participation_for([project])[project.pk]
+    report = reports.report_build(project, data=data)
+    activity_kinds = {a.kind for a in data.activities}
+    others = sorted((i for i in data.inputs if i.kind not in activity_kinds),
+                    key=lambda i: (i.submitted_at is None, i.submitted_at), reverse=True)
+    page_obj = Paginator([reports._item(i) for i in others], RESULTS_PER_PAGE).get_page(request.GET.get("pagina"))
+    return render(request, "projects/results/results.html", {
+        "project": project, "report": report, "page_obj": page_obj,
+        "last_publication": ResultsPublication.objects.filter(project=project).order_by("-number").first(),
+    })
+
+
+def report_page(request, project_id):
+    project = _public_project(project_id)
+    report = reports.report_build(project)
+    return render(request, "projects/report/report.html", {
+        "project": project, "report": report, "body": reports.report_render_html(report),
+        "versions": ParticipationReport.objects.filter(project=project).only("version", "vastgesteld_at", "pdf", "project_id"),
+    })
+
+
+def report_pdf(request, project_id):
+    project = _public_project(project_id)
+    report = reports.report_build(project)
+    pdf = reports.report_render_pdf(reports.report_render_html(report), title=project.title)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="participatieverslag-{slugify(project.title)}.pdf"'
+    return response
+
+
+def report_version(request, project_id, version):
+    project = _public_project(project_id)
+    frozen = get_object_or_404(ParticipationReport, project=project, version=version)
+    return render(request, "projects/report/version.html", {"project": project, "frozen": frozen})
+
+
+def report_version_pdf(request, project_id, version):
+    project = _public_project(project_id)
+    frozen = get_object_or_404(ParticipationReport, project=project, version=version)
+    if not frozen.pdf:
+        return render(request, "projects/report/pdf_pending.html", {"project": project, "frozen": frozen}, status=202)
+    return FileResponse(frozen.pdf.open("rb"), content_type="application/pdf",
+                        filename=f"participatieverslag-{slugify(project.title)}-v{frozen.version}.pdf")
+
+
+def figures_json(request, project_id):
+    project = _public_project(project_id)
+    figures = reports.report_figures(reports.report_build(project))
+    response = JsonResponse(figures, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def figures_csv(request, project_id):
+    project = _public_project(project_id)
+    figures = reports.report_figures(reports.report_build(project))
+    response = HttpResponse(reports.figures_csv(figures), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cijfers-project-{project.pk}.csv"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# --- the council view -------------------------------------------------------------------------
+
+
+def can_view_council(user) -> bool:
+    """Council members, editors (admin access) and superusers."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.has_perm("wagtailadmin.access_admin") or user.groups.filter(name=COUNCIL_GROUP).exists()
+
+
+def council_overview(*, now=None) -> dict:
+    """All live projects with phase, ladder, numbers and compliance, and themes across projects,
+    in a fixed number of queries (plus what the sources need; bulk-capable sources keep it fixed)."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    projects = list(project_list().prefetch_related("stakeholder_groups"))
+    data = participation_for(projects)
+    dates = report_dates_for(p.pk for p in projects)
+    policy = policy_for(None)
+    latest = {}
+    for row in ParticipationReport.objects.filter(project__in=projects).order_by("project_id", "version").values("project_id", "version"):
+        latest[row["project_id"]] = row["version"]
+    rows = []
+    themes, theme_area, session_themes = Counter(), Counter(), Counter()
+    for project in projects:
+        pdata = data[project.pk]
+        compliance = compliance_evaluate(project, policy=policy, data=pdata, report_dates=dates.get(project.pk, []), now=now)
+        activity_kinds = {a.kind for a in pdata.activities}
+        others = [i for i in pdata.inputs if i.kind not in activity_kinds]
+        for item in pdata.inputs:
+            target = session_themes if item.kind in activity_kinds else themes
+            target.update(item.themes)
+            if item.kind not in activity_kinds:
+                theme_area.update((t, item.area or _("onbekend")) for t in item.themes)
+        current = phase_current(list(project.phases.all()), today)
+        rows.append({
+            "project": project,
+            "phase": current.title if current else "",
+            "ladder": project.get_ladder_level_display(),
+            "participants": pdata.participants,
+            "activities": len(pdata.activities),
+            "inputs": len(others),
+            "answered": sum(1 for i in others if i.answer),
+            "compliance": compliance,
+            "met": sum(1 for r in compliance if r.status == MET),
+            "not_met": [r for r in compliance if r.status == NOT_MET],
+            "latest_version": latest.get(project.pk),
+        })
+    return {
+        "rows": rows,
+        "themes": themes.most_common(),
+        "session_themes": session_themes.most_common(),
+        "theme_area": sorted(theme_area.items(), key=lambda kv: (kv[0][0], -kv[1])),
+    }
+
+
+@login_required
+def council(request):
+    if not can_view_council(request.user):
+        raise PermissionDenied
+    return render(request, "projects/council/index.html", council_overview())
+
+
+# --- the admin: results of one project, vaststellen, publishing ----------------------------------
+
+
+def _editable_project(request, project_id) -> ProjectPage:
+    project = get_object_or_404(ProjectPage, pk=project_id)
+    if not project.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    return project
+
+
+def admin_results(request, project_id):
+    """Admin screen per project: the compliance checklist, report versions, vaststellen and
+    "Resultaten publiceren"."""
+    project = _editable_project(request, project_id)
+    last = ResultsPublication.objects.filter(project=project).order_by("-number").first()
+    return render(request, "projects/results/admin.html", {
+        "project": project,
+        "page_title": _("Resultaten: %(title)s") % {"title": project.title},
+        "header_icon": "tasks",
+        "compliance": project_compliance(project),
+        "versions": ParticipationReport.objects.filter(project=project).select_related("vastgesteld_by"),
+        "publications": ResultsPublication.objects.filter(project=project).order_by("-number")[:10],
+        "last_number": last.number if last else 0,
+        "recipients": len(reports.results_recipients(project)),
+        "decisions": Decision.objects.filter(project=project).select_related("phase"),
+    })
+
+
+@require_POST
+def admin_report_freeze(request, project_id):
+    project = _editable_project(request, project_id)
+    report = reports.report_freeze(project=project, user=request.user)
+    messages.success(request, _("Versie %(version)d van het participatieverslag is vastgesteld.") % {"version": report.version})
+    return redirect("projects_results_admin", project_id=project.pk)
+
+
+@require_POST
+def admin_results_publish(request, project_id):
+    project = _editable_project(request, project_id)
+    try:
+        expected = int(request.POST.get("expected_number", ""))
+    except ValueError:
+        expected = None
+    message = request.POST.get("message", "")[:2000]
+    try:
+        publication = reports.results_publish(project=project, user=request.user, message=message, expected_number=expected)
+    except reports.AlreadyPublished:
+        messages.warning(request, _("De resultaten zijn net al gepubliceerd. Er is niemand twee keer gemaild."))
+    else:
+        messages.success(request, _("De resultaten zijn gepubliceerd. %(count)d mensen krijgen een e-mail.") % {"count": publication.recipients})
+    return redirect("projects_results_admin", project_id=project.pk)
