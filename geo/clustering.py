@@ -162,47 +162,49 @@ def _in_bbox(qs, bbox):
     return qs.filter(lat__gte=min_lat, lat__lte=max_lat, lon__gte=min_lon, lon__lte=max_lon)
 
 
+def cell_range(level: int, bbox) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1): the grid cells at ``level`` that the bounding box touches."""
+    min_lon, min_lat, max_lon, max_lat = bbox
+    x0, y0 = cell_of(min_lat, min_lon, level)
+    x1, y1 = cell_of(max_lat, max_lon, level)
+    return x0, y0, x1, y1
+
+
 def features(query: MapQuery) -> list[dict]:
-    """GeoJSON features for the map view: clusters with counts, or single initiatives."""
+    """GeoJSON features for the map view: clusters with counts, or single initiatives.
+
+    Clusters are whole grid cells: a view shows every cell it touches, with all the
+    initiatives in that cell (also those just past the edge of the view, as a map that
+    pans expects). So cluster counts add up to the initiatives in the view's cells.
+    """
     public = Initiative.objects.filter(moderation=Moderation.PUBLISHED, lat__isnull=False, **query.filters)
-    in_box = _in_bbox(public, query.bbox)
     if query.zoom >= SINGLES_FROM_ZOOM:
         rows = list(
-            in_box.order_by("-support_count", "pk").values("pk", "lat", "lon", "title", "status", "theme__name", "support_count")[
-                : MAX_FEATURES + 1
-            ]
+            _in_bbox(public, query.bbox)
+            .order_by("-support_count", "pk")
+            .values("pk", "lat", "lon", "title", "status", "theme__name", "support_count")[: MAX_FEATURES + 1]
         )
         if len(rows) <= MAX_FEATURES:
             return [_single(r) for r in rows]
     level = level_for(query.zoom, query.bbox)
-    size = cell_size(level)
+    x0, y0, x1, y1 = cell_range(level, query.bbox)
     if not query.filters:
-        return _features_from_cells(level, query.bbox)
+        rows = MapCell.objects.filter(level=level, cy__gte=y0, cy__lte=y1, cx__gte=x0, cx__lte=x1, count__gt=0).values_list(
+            "count", "sum_lat", "sum_lon"
+        )[:MAX_FEATURES]
+        return [_cluster(sum_lon / count, sum_lat / count, count) for count, sum_lat, sum_lon in rows]
+    size = cell_size(level)
+    margin = size * 1e-6  # the index narrows by degrees, the cell numbers decide exactly
+    cells_box = (x0 * size - 180.0 - margin, y0 * size - 90.0 - margin, (x1 + 1) * size - 180.0 + margin, (y1 + 1) * size - 90.0 + margin)
     rows = (
-        in_box.annotate(cx=CellIndex(F("lon") + 180.0, size), cy=CellIndex(F("lat") + 90.0, size))
+        _in_bbox(public, cells_box)
+        .annotate(cx=CellIndex(F("lon") + 180.0, size), cy=CellIndex(F("lat") + 90.0, size))
+        .filter(cx__gte=x0, cx__lte=x1, cy__gte=y0, cy__lte=y1)
         .values("cx", "cy")
         .annotate(n=Count("id"), alat=Avg("lat"), alon=Avg("lon"))
-        .order_by()[: MAX_FEATURES]
+        .order_by()[:MAX_FEATURES]
     )
     return [_cluster(r["alon"], r["alat"], r["n"]) for r in rows]
-
-
-def _features_from_cells(level: int, bbox) -> list[dict]:
-    """Clusters from MapCell. A cell counts as in the view when its centroid is, so the
-    counts match a GROUP BY over the initiatives in the box up to the cells on its edge."""
-    min_lon, min_lat, max_lon, max_lat = bbox
-    x0, y0 = cell_of(min_lat, min_lon, level)
-    x1, y1 = cell_of(max_lat, max_lon, level)
-    rows = (
-        MapCell.objects.filter(level=level, cy__gte=y0, cy__lte=y1, cx__gte=x0, cx__lte=x1, count__gt=0)
-        .values_list("count", "sum_lat", "sum_lon")[:MAX_FEATURES]
-    )
-    out = []
-    for count, sum_lat, sum_lon in rows:
-        lat, lon = sum_lat / count, sum_lon / count
-        if min_lat <= lat <= max_lat and min_lon <= lon <= max_lon:
-            out.append(_cluster(lon, lat, count))
-    return out
 
 
 def feature_collection_json(items: list[dict]) -> str:

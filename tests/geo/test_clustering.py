@@ -1,0 +1,106 @@
+import json
+import math
+import random
+
+import pytest
+
+from geo import clustering
+from geo.models import Initiative, MapCell, Moderation
+from tests.geo.factories import InitiativeFactory, ThemeFactory
+
+pytestmark = pytest.mark.django_db
+BOX = (5.10, 51.99, 5.24, 52.06)
+
+
+@pytest.fixture
+def spread():
+    rng = random.Random(4)
+    green, traffic = ThemeFactory(name="Groen"), ThemeFactory(name="Verkeer")
+    items = Initiative.objects.bulk_create([
+        InitiativeFactory.build(lat=rng.uniform(51.995, 52.055), lon=rng.uniform(5.105, 5.235), theme=green if i % 3 else traffic)
+        for i in range(120)
+    ])
+    InitiativeFactory(lat=52.03, lon=5.17, moderation=Moderation.PENDING)  # never on the map
+    far = InitiativeFactory(lat=52.50, lon=5.50)  # outside the box
+    clustering.cells_rebuild()
+    return items, green, traffic, far
+
+
+def in_cells(initiatives, zoom, box):
+    """The published initiatives inside the grid cells the box touches (computed here, independently)."""
+    size = 90.0 / 2 ** clustering.level_for(zoom, box)
+    x0, x1 = math.floor((box[0] + 180) / size), math.floor((box[2] + 180) / size)
+    y0, y1 = math.floor((box[1] + 90) / size), math.floor((box[3] + 90) / size)
+    return sum(
+        1 for i in initiatives
+        if x0 <= math.floor((i.lon + 180) / size) <= x1 and y0 <= math.floor((i.lat + 90) / size) <= y1
+    )
+
+
+def total(features):
+    return sum(f["properties"]["count"] if f["properties"].get("cluster") else 1 for f in features)
+
+
+@pytest.mark.parametrize("zoom", [6, 10, 12, 13, 14, 15])
+@pytest.mark.parametrize("box", [BOX, (5.15, 52.01, 5.19, 52.04), (5.0, 51.9, 5.6, 52.6)])
+def test_cluster_counts_add_up(spread, zoom, box):
+    items, _green, _traffic, far = spread
+    features = clustering.features(clustering.MapQuery(bbox=box, zoom=zoom, filters={}))
+    assert total(features) == in_cells(items + [far], zoom, box)
+    assert all(f["properties"]["cluster"] for f in features)
+
+
+def test_counts_at_municipality_zoom_equal_initiatives_in_box(spread):
+    features = clustering.features(clustering.MapQuery(bbox=BOX, zoom=12, filters={}))
+    assert total(features) == 120  # the far one is in no cell of this view
+
+
+def test_filtered_counts_add_up(spread):
+    items, green, _traffic, _far = spread
+    greens = [i for i in items if i.theme_id == green.pk]
+    for zoom in (6, 11, 14):
+        features = clustering.features(clustering.MapQuery(bbox=BOX, zoom=zoom, filters={"theme_id": green.pk}))
+        assert total(features) == in_cells(greens, zoom, BOX)
+    features = clustering.features(clustering.MapQuery(bbox=BOX, zoom=17, filters={"theme_id": green.pk}))
+    assert total(features) == len(greens)  # singles: exactly the box
+
+
+def test_cells_kept_by_writes_match_a_rebuild(db):
+    rng = random.Random(7)
+    for _ in range(25):
+        InitiativeFactory(lat=rng.uniform(51.995, 52.055), lon=rng.uniform(5.105, 5.235))
+    before = set(MapCell.objects.values_list("level", "cx", "cy", "count"))
+    clustering.cells_rebuild()
+    assert set(MapCell.objects.values_list("level", "cx", "cy", "count")) == before
+
+
+def test_high_zoom_gives_single_initiatives(spread):
+    items, _g, _t, _far = spread
+    target = items[0]
+    box = (target.lon - 0.002, target.lat - 0.001, target.lon + 0.002, target.lat + 0.001)
+    features = clustering.features(clustering.MapQuery(bbox=box, zoom=17, filters={}))
+    ids = {f["properties"]["id"] for f in features}
+    assert target.pk in ids
+    assert all(not f["properties"].get("cluster") for f in features)
+
+
+def test_many_points_at_high_zoom_are_clustered_and_capped(db):
+    for i in range(clustering.MAX_FEATURES + 5):
+        InitiativeFactory(lat=52.03 + (i % 30) * 1e-5, lon=5.17 + (i // 30) * 1e-5)
+    box = (5.169, 52.029, 5.171, 52.031)
+    features = clustering.features(clustering.MapQuery(bbox=box, zoom=17, filters={}))
+    assert len(features) <= clustering.MAX_FEATURES
+    assert total(features) == clustering.MAX_FEATURES + 5
+
+
+def test_level_for_huge_box_stays_below_cell_cap():
+    level = clustering.level_for(18, (-180, -90, 180, 90))
+    assert level == clustering.MIN_LEVEL
+    assert clustering.level_for(12, BOX) == 12
+
+
+def test_payload_is_trimmed_to_max_bytes():
+    items = [{"type": "Feature", "properties": {"title": "x" * 500}} for _ in range(400)]
+    text = clustering.feature_collection_json(items)
+    assert len(text.encode()) <= clustering.MAX_BYTES
+    assert json.loads(text)["truncated"] is True
