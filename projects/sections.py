@@ -33,8 +33,8 @@ or a list of them:
   rendered as top-level parts of the page: start your template with ``<h2>``.
 
 The section's template is rendered with the page's template context (``page``,
-``request``, ``user``, ``csrf_token`` ...) plus ``section`` and every key of
-``section.context``. Sections are sorted by ``order``, then ``key``. The follow button of
+``request``, ``user``, ``csrf_token`` ...; on a project page also ``project``) plus
+``section`` and every key of ``section.context``. Sections are sorted by ``order``, then ``key``. The follow button of
 the project itself sits in "Doe mee" with order 90, so lower orders come before it.
 Keep business logic in your selectors; the template only shows what the context holds.
 Public pages: never put personal data in a section.

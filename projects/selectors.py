@@ -135,6 +135,7 @@ def project_detail_context(project: ProjectPage, *, request=None, today: datetim
     if user is not None and user.is_authenticated:
         is_following = project.follows.filter(user=user).exists()
     return {
+        "project": project,
         "phases": phases,
         "current_phase": current,
         "ladder_steps": ladder_steps(project.ladder_level),
