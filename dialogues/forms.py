@@ -57,7 +57,7 @@ class RegistrationForm(forms.Form):
             self.add_error("needs_other", _("Schrijf op wat u nodig heeft."))
         return data
 
-    def attendance_mode(self) -> str:
+    def chosen_mode(self) -> str:
         return self.cleaned_data.get("attendance_mode") or (self.session.modes[0] if self.session.modes else AttendanceMode.ONSITE)
 
 

@@ -46,7 +46,7 @@ def session_register(request, session_id: int):
                     session_id=session.pk,
                     name=data.get("name") or (user.get_full_name() if user else "") or (user.email if user else ""),
                     email=user.email if user else data["email"],
-                    stakeholder_group=data["stakeholder_group"], attendance_mode=form.attendance_mode(),
+                    stakeholder_group=data["stakeholder_group"], attendance_mode=form.chosen_mode(),
                     phone=data.get("phone", ""), needs=data.get("needs", []), needs_other=data.get("needs_other", ""),
                     consent=data["consent"], contact_consent=data.get("contact_consent", False), user=user,
                 )

@@ -4,6 +4,7 @@ Registered in wagtail_hooks.py; the per-session registration views live in admin
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,6 +32,16 @@ class SessionIndexView(generic.IndexView):
         return buttons
 
 
+class InstancePermissionMixin:
+    """Wagtail checks model-level permission; a session belongs to one project, so check that too."""
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not self.permission_policy.user_has_permission_for_instance(self.request.user, "change", obj):
+            raise PermissionDenied
+        return obj
+
+
 class RoundScopedFormMixin:
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
@@ -43,7 +54,7 @@ class SessionCreateView(RoundScopedFormMixin, generic.CreateView):
     pass
 
 
-class SessionEditView(RoundScopedFormMixin, generic.EditView):
+class SessionEditView(InstancePermissionMixin, RoundScopedFormMixin, generic.EditView):
     def save_instance(self):
         # Through the service: a new time or place bumps the calendar and emails everyone;
         # more seats promote people from the waiting list.
@@ -51,7 +62,7 @@ class SessionEditView(RoundScopedFormMixin, generic.EditView):
         return services.session_update(session_id=self.object.pk, data=data)
 
 
-class SessionDeleteView(generic.DeleteView):
+class SessionDeleteView(InstancePermissionMixin, generic.DeleteView):
     def dispatch(self, request, *args, **kwargs):
         session = DialogueSession.objects.filter(pk=kwargs.get("pk")).first()
         if session is not None and (session.registrations.exists() or session.evaluations.exists()):
@@ -102,6 +113,22 @@ class OutcomeIndexView(generic.IndexView):
         return super().get_base_queryset().filter(session__round__in=manageable_rounds(self.request.user)).select_related("session")
 
 
+class OutcomeCreateView(generic.CreateView):
+    """An outcome always belongs to one session: it is started from that session's page."""
+
+    def dispatch(self, request, *args, **kwargs):
+        messages.info(request, _("Kies eerst een bijeenkomst. Bij de aanmeldingen vindt u 'Uitkomst en afspraken'."))
+        return redirect("dialogue_sessions:index")
+
+
+class OutcomeEditView(InstancePermissionMixin, generic.EditView):
+    pass
+
+
+class OutcomeDeleteView(InstancePermissionMixin, generic.DeleteView):
+    pass
+
+
 class SessionOutcomeViewSet(ModelViewSet):
     model = SessionOutcome
     icon = "clipboard-list"
@@ -109,6 +136,9 @@ class SessionOutcomeViewSet(ModelViewSet):
     url_prefix = "dialogues/outcomes"
     add_to_admin_menu = False
     index_view_class = OutcomeIndexView
+    add_view_class = OutcomeCreateView
+    edit_view_class = OutcomeEditView
+    delete_view_class = OutcomeDeleteView
     list_display = ["session", "published_at"]
     inspect_view_enabled = False
     copy_view_enabled = False
