@@ -73,12 +73,29 @@ def test_login_page_offers_login_by_code(client, site):
 def test_allauth_pages_we_did_not_rewrite_use_site_layout_and_dutch(client, site):
     user = UserFactory()
     client.force_login(user)
-    response = client.get(reverse("account_email"))
+    response = client.get(reverse("account_change_password"))
     assert response.status_code == 200
     html = response.content.decode()
     assert 'class="skip-link"' in html
-    assert "E-mailadres" in html
-    assert 'class="button' in html
+    assert "Huidig wachtwoord" in html
+    assert '<button class="button" type="submit">' in html  # allauth's elements in our style
+    assert 'id="id_password1_helptext"' in html
+
+
+def test_email_management_adds_an_address_with_verification(client, site):
+    user = UserFactory(email="eerste@example.org")
+    client.force_login(user)
+    html = client.get(reverse("account_email")).content.decode()
+    assert "Deze e-mailadressen horen bij uw account" in html
+    assert "eerste@example.org" in html
+
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "geen-adres"})
+    assert 'id="id_email_error"' in response.content.decode()
+    assert 'value="geen-adres"' in response.content.decode()
+
+    client.post(reverse("account_email"), {"action_add": "", "email": "tweede@example.org"})
+    assert EmailAddress.objects.filter(user=user, email="tweede@example.org", verified=False).exists()
+    assert [m.subject for m in mail.outbox] == ["Bevestig uw e-mailadres"]
 
 
 # --- sign up ------------------------------------------------------------------------------
