@@ -115,9 +115,12 @@ class Initiative(models.Model):
         verbose_name_plural = _("initiatieven")
         ordering = ["-created_at", "-pk"]
         permissions = [("moderate_initiative", _("Initiatieven modereren en beantwoorden"))]
+        # Every public read filters on moderation first: the map by a lat/lon range, the
+        # list newest first. Equality then range lets SQLite's and PostgreSQL's planners
+        # pick the right one without table statistics.
         indexes = [
-            models.Index(fields=["lat", "lon"], name="geo_init_latlon"),
-            models.Index(fields=["moderation", "status"], name="geo_init_mod_status"),
+            models.Index(fields=["moderation", "lat", "lon"], name="geo_init_public_latlon"),
+            models.Index(fields=["moderation", "created_at"], name="geo_init_public_created"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -272,3 +272,53 @@ def personal_data_erase(*, user) -> None:
 
 def status_change_url(initiative: Initiative) -> str:
     return absolute_url(reverse("geo:initiative_detail", args=[initiative.pk]))
+
+
+CODE_FIELDS = ("wijkcode", "buurtcode", "statcode", "code", "WK_CODE", "BU_CODE")
+NAME_FIELDS = ("wijknaam", "buurtnaam", "statnaam", "naam", "name", "WK_NAAM", "BU_NAAM")
+
+
+@transaction.atomic
+def area_import(*, data: dict, kind: str | None = None, code_field: str = "", name_field: str = "") -> dict:
+    """Create or update areas (by code) from a GeoJSON FeatureCollection. All or nothing:
+    one invalid feature stops the import with a Dutch message naming it."""
+    from projects.geometry import geometry_bbox, geometry_validate
+
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
+        raise ValidationError(_("Het bestand is geen GeoJSON FeatureCollection."))
+    created = updated = 0
+    for number, feature in enumerate(data["features"], start=1):
+        props = (feature or {}).get("properties") or {}
+        code = str(props.get(code_field) if code_field else next((props[f] for f in CODE_FIELDS if props.get(f)), "") or "").strip()
+        name = str(props.get(name_field) if name_field else next((props[f] for f in NAME_FIELDS if props.get(f)), "") or "").strip()
+        if not code or not name:
+            raise ValidationError(_("Gebied %(n)s heeft geen code of naam.") % {"n": number})
+        area_kind = kind or ("buurt" if code.upper().startswith("BU") else "wijk")
+        geometry = feature.get("geometry")
+        try:
+            geometry_validate(geometry)
+        except ValidationError as exc:
+            raise ValidationError(_("Gebied %(n)s (%(code)s): %(reason)s") % {"n": number, "code": code, "reason": " ".join(exc.messages)}) from None
+        if not geometry:
+            raise ValidationError(_("Gebied %(n)s (%(code)s) heeft geen vorm.") % {"n": number, "code": code})
+        min_lon, min_lat, max_lon, max_lat = geometry_bbox(geometry)
+        _area, was_created = Area.objects.update_or_create(
+            code=code,
+            defaults={"name": name[:200], "kind": area_kind, "geometry": geometry,
+                      "min_lon": min_lon, "min_lat": min_lat, "max_lon": max_lon, "max_lat": max_lat},
+        )
+        created += was_created
+        updated += not was_created
+    return {"created": created, "updated": updated}
+
+
+@transaction.atomic
+def initiative_areas_refresh() -> int:
+    """Recompute the area of every initiative with a point (after importing new areas)."""
+    changed = 0
+    for initiative in Initiative.objects.filter(lat__isnull=False).only("pk", "lat", "lon", "area_id").iterator(chunk_size=2000):
+        area = area_for_point(lat=initiative.lat, lon=initiative.lon)
+        if (area.pk if area else None) != initiative.area_id:
+            Initiative.objects.filter(pk=initiative.pk).update(area=area)
+            changed += 1
+    return changed
