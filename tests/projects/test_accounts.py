@@ -225,6 +225,31 @@ def test_wrong_login_code_shows_dutch_error(client, site):
     assert not is_logged_in(client)
 
 
+def test_three_wrong_codes_end_the_attempt(client, site):
+    UserFactory(email="code@example.org")
+    client.post(reverse("account_request_login_code"), {"email": "code@example.org"})
+    for _ in range(2):
+        assert client.post(reverse("account_confirm_login_code"), {"code": "AAAA-AAAA"}).status_code == 200
+    response = client.post(reverse("account_confirm_login_code"), {"code": "AAAA-AAAA"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("account_request_login_code")
+    assert "U hebt het te vaak geprobeerd" in response.content.decode()
+    # The code from the mail no longer works either.
+    client.post(reverse("account_confirm_login_code"), {"code": code_in(mail.outbox[0].body)})
+    assert not is_logged_in(client)
+
+
+def test_new_login_code_on_request(client, site):
+    UserFactory(email="code@example.org")
+    client.post(reverse("account_request_login_code"), {"email": "code@example.org"})
+    page = client.get(reverse("account_confirm_login_code")).content.decode()
+    assert "Stuur mij een nieuwe code" in page
+    client.post(reverse("account_confirm_login_code"), {"action": "resend"})
+    assert len(mail.outbox) == 2
+    response = client.post(reverse("account_confirm_login_code"), {"code": code_in(mail.outbox[-1].body)})
+    assert response.status_code == 302
+    assert is_logged_in(client)
+
+
 def test_login_code_for_unknown_address_sends_unknown_account_mail(client, site):
     response = client.post(reverse("account_request_login_code"), {"email": "onbekend@example.org"})
     # Same answer as for a known address: nobody can find out who has an account.
