@@ -56,3 +56,13 @@ def register_results_admin_urls():
         path("participatie/project/<int:project_id>/vaststellen/", views_results.admin_report_freeze, name="projects_report_freeze"),
         path("participatie/project/<int:project_id>/publiceren/", views_results.admin_results_publish, name="projects_results_publish"),
     ]
+
+
+@hooks.register("participatie_project_sections")
+def project_results_links(*, project, request):
+    """Links to "Wat is er met uw inbreng gedaan", the participation report and the open figures."""
+    from .sections import SLOT_RESULTS, PageSection
+
+    return PageSection(key="projects-results", title=_("Resultaten en verslag"), slot=SLOT_RESULTS,
+                       template="projects/results/project_section.html", order=90)
+

@@ -164,3 +164,9 @@ def test_decision_protects_project_from_deletion(project):
     Decision.objects.create(project=project, title="x", decided_on=timezone.localdate(), reasoning="y")
     with pytest.raises(ProtectedError):
         project.delete()
+
+
+def test_project_page_links_to_results_and_report(client, project):
+    html = client.get(project.url).content.decode()
+    assert f"/projecten/{project.pk}/resultaten/" in html
+    assert f"/projecten/{project.pk}/verslag/" in html
