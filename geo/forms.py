@@ -82,7 +82,7 @@ class FilterForm(forms.Form):
 
     theme = forms.ModelChoiceField(label=_("Thema"), queryset=Theme.objects.order_by("sort_order", "name"), required=False, empty_label=_("Alle thema's"))
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("Alle statussen"))] + list(Status.choices), required=False)
-    area = forms.ModelChoiceField(label=_("Wijk"), queryset=Area.objects.order_by("name"), required=False, empty_label=_("Alle wijken"))
+    area = forms.ModelChoiceField(label=_("Wijk"), queryset=Area.objects.only("pk", "name").order_by("name"), required=False, empty_label=_("Alle wijken"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
