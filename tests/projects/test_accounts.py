@@ -344,6 +344,20 @@ def test_rate_limit_on_login_codes_per_address(site, settings):
     cache.clear()
 
 
+def test_rate_limit_on_signup_gives_friendly_429(client, site, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"signup": "2/h/ip"}
+    cache.clear()
+    for i in range(2):
+        data = {"email": f"spam{i}@example.org", "password1": PASSWORD, "password2": PASSWORD}
+        assert client.post(reverse("account_signup"), data).status_code == 302
+    data = {"email": "spam9@example.org", "password1": PASSWORD, "password2": PASSWORD}
+    response = client.post(reverse("account_signup"), data)
+    assert response.status_code == 429
+    assert "Even wachten" in response.content.decode()
+    assert not get_user_model().objects.filter(email="spam9@example.org").exists()
+    cache.clear()
+
+
 # --- staff reach the Wagtail admin with the same account --------------------------------------
 
 
