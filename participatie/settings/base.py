@@ -185,6 +185,10 @@ ACCOUNT_RATE_LIMITS = {
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "projects:my_data"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# Staff log in to the Wagtail admin with the same account. Password reset and email changes go
+# through allauth (/account/...) only: its mail goes through the outbox and a new address is verified.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("Engels"))]

@@ -381,3 +381,11 @@ def test_resident_without_admin_access_is_kept_out_of_admin(client, site):
     response = client.get(reverse("wagtailadmin_home"))
     assert response.status_code == 302
     assert reverse("wagtailadmin_login") in response.url
+
+
+def test_staff_reset_password_through_allauth_not_wagtail(client, site):
+    # Wagtail's own reset would send mail around the outbox; the allauth one goes through it.
+    assert client.get("/admin/password_reset/").status_code == 404
+    editor = UserFactory(email="redacteur@example.org", is_staff=True)
+    client.post(reverse("account_reset_password"), {"email": "redacteur@example.org"})
+    assert OutgoingMail.objects.filter(to=editor.email, subject="Kies een nieuw wachtwoord").exists()
