@@ -221,3 +221,47 @@ def test_report_queries_do_not_grow_with_the_data(site, fake_source):
         assert len(report["decisions"]) == n and report["inputs"]["total"] == n
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_freezing_at_once_get_consecutive_versions(site, fake_source, settings, tmp_path):
+    import threading
+
+    from django.db import close_old_connections
+
+    settings.MEDIA_ROOT = tmp_path
+    project = ProjectPageFactory()
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def freeze():
+        try:
+            barrier.wait()
+            report_freeze(project=project)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=freeze) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(ParticipationReport.objects.filter(project=project).values_list("version", flat=True)) == [1, 2]
+
+
+@pytest.mark.redis
+def test_frozen_pdf_is_rendered_by_the_worker(project, rq_async, settings, tmp_path, django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_freeze(project=project)
+    report.refresh_from_db()
+    assert not report.pdf  # queued, not rendered in the request
+    rq_async()
+    report.refresh_from_db()
+    with report.pdf.open("rb") as handle:
+        assert "In totaal deden 37 mensen mee." in pdf_text(handle.read())

@@ -170,3 +170,37 @@ def test_project_page_links_to_results_and_report(client, project):
     html = client.get(project.url).content.decode()
     assert f"/projecten/{project.pk}/resultaten/" in html
     assert f"/projecten/{project.pk}/verslag/" in html
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_publish_clicks_mail_once(site, fake_source):
+    import threading
+
+    from django.db import connection
+
+    from projects.models import OutgoingMail
+
+    project = ProjectPageFactory()
+    fake_source.set(project, contacts=[contact("a@example.org"), contact("b@example.org")])
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def click():
+        try:
+            barrier.wait()
+            results_publish(project=project, expected_number=0)
+            outcomes.append("published")
+        except AlreadyPublished:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["published", "refused"]
+    assert ResultsPublication.objects.filter(project=project).count() == 1
+    assert OutgoingMail.objects.count() == 2
