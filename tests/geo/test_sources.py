@@ -1,0 +1,81 @@
+import pytest
+
+from geo import services
+from geo.models import Moderation, Support
+from projects.sources import ParticipationSource, get_source
+from tests.geo.factories import AreaFactory, InitiativeFactory, square
+from tests.projects.factories import ProjectPageFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def source():
+    return get_source("initiatives")
+
+
+@pytest.fixture
+def setup(site, moderator):
+    project = ProjectPageFactory()
+    noord = AreaFactory(name="Noord", geometry=square(5.10, 52.03, 5.24, 52.06))
+    zuid = AreaFactory(name="Zuid", geometry=square(5.10, 51.99, 5.24, 52.0299))
+    anna, bob, carla = UserFactory(username="anna"), UserFactory(username="bob"), UserFactory(username="carla")
+    first = InitiativeFactory(project=project, submitter=anna, area=noord, keep_informed=True)
+    second = InitiativeFactory(project=project, submitter=bob, area=zuid)
+    InitiativeFactory(project=project, submitter=carla, moderation=Moderation.PENDING)  # not counted
+    services.support_add(initiative=first, user=bob, keep_informed=True)
+    services.support_add(initiative=first, user=carla, keep_informed=False)
+    services.support_add(initiative=second, user=anna)
+    services.initiative_set_status(initiative=first, to_status="overgenomen", answer="Komt er.", by=moderator)
+    return project, first, second, anna, bob, carla
+
+
+def test_is_registered_and_implements_protocol(source):
+    assert isinstance(source, ParticipationSource)
+
+
+def test_reach_counts_unique_people(source, setup):
+    project, *_ = setup
+    reach = source.reach(project)
+    assert reach.participants == 3  # anna, bob, carla: each once
+    assert reach.by_group == {"Bewoner": 3}
+    assert reach.by_area == {"Noord": 2, "Zuid": 1}  # anna and carla by initiative "first", bob by his own in Zuid
+    assert "anna" not in repr(reach)
+
+
+def test_inputs_with_answers(source, setup):
+    project, first, second, *_ = setup
+    items = {i.title: i for i in source.inputs(project)}
+    assert set(items) == {first.title, second.title}
+    assert items[first.title].status == "overgenomen" and items[first.title].answer == "Komt er."
+    assert items[first.title].supporters == 2 and items[first.title].area == "Noord"
+    assert source.activities(project) == [] and source.evaluation(project).responses == 0
+    assert source.project_has_records(project) and not source.project_has_records(ProjectPageFactory())
+
+
+def test_participant_contacts_only_with_consent(source, setup):
+    project, _first, _second, anna, bob, carla = setup
+    assert sorted(p.email for p in source.participant_contacts(project)) == sorted([anna.email, bob.email])
+
+
+def test_personal_sections_and_data(source, setup, client):
+    _project, first, _second, anna, *_ = setup
+    sections = source.personal_sections(anna)
+    assert sections[0].template == "geo/my_initiatives.html"
+    assert first.title in [i.title for i in sections[0].context["my_initiatives"]]
+    data = source.personal_data(anna)
+    assert data["initiatives"][0]["title"] == first.title and len(data["supports"]) == 1
+    client.force_login(anna)
+    html = client.get("/mijn/").content.decode()
+    assert "Mijn initiatieven" in html and first.title in html
+
+
+def test_personal_data_delete(source, setup):
+    _project, first, second, anna, *_ = setup
+    source.personal_data_delete(anna)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.submitter is None and first.moderation == Moderation.PUBLISHED
+    assert second.support_count == Support.objects.filter(initiative=second).count() == 1
+    assert source.personal_data(anna) == {"initiatives": [], "supports": [], "reports": []}
+    assert source.personal_sections(anna) == []
