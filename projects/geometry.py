@@ -68,18 +68,26 @@ class GeoJSONMapWidget(forms.Textarea):
 
     @property
     def media(self):
-        js = ["leaflet/leaflet.js", "leaflet/leaflet.extras.js", *PLUGINS[PLUGIN_FORMS]["js"]]
-        css = ["leaflet/leaflet.css", *PLUGINS[PLUGIN_FORMS]["css"]]
+        js = ["leaflet/leaflet.js", "leaflet/leaflet.extras.js", *PLUGINS[PLUGIN_FORMS]["js"], "projects/admin_map.js"]
+        css = ["leaflet/leaflet.css", "leaflet/leaflet.extras.css", *PLUGINS[PLUGIN_FORMS]["css"]]
         return forms.Media(js=js, css={"screen": css})
 
     def format_value(self, value):
-        if value in (None, "", {}):
+        if value in (None, "", {}, "null"):
             return ""
         return value if isinstance(value, str) else json.dumps(value)
 
+    def map_settings(self) -> dict:
+        """Open the map on the municipality (site settings), not on the global default."""
+        from .conf import site_config
+
+        config = site_config()
+        return {"DEFAULT_CENTER": list(config.map_center), "DEFAULT_ZOOM": config.map_zoom}
+
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        map_id_css = (attrs or {}).get("id", f"id_{name}").replace("_", "-")
+        # Keep the field's own id on the textarea, so the admin's <label for=...> matches.
+        map_id_css = (attrs or {}).get("id", f"id_{name}")
         map_id = map_id_css.replace("-", "_")
         context["widget"]["attrs"]["geom_name"] = self.geom_type
         context["widget"]["attrs"]["map_srid"] = 4326
@@ -91,7 +99,7 @@ class GeoJSONMapWidget(forms.Textarea):
             loadevent="load",
             modifiable=True,
             target_map=None,
-            settings_overrides=None,
+            settings_overrides=self.map_settings(),
             geometry_field_class="L.GeometryField",
             field_store_class="L.FieldStore",
             serialized=self.format_value(value),
