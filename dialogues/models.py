@@ -91,6 +91,14 @@ class DialogueRoundPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(round_detail_context(self))
+        context["map_points"] = [
+            {"lat": item["session"].latitude, "lon": item["session"].longitude, "title": item["session"].title,
+             "venue": item["session"].venue}
+            for item in context["session_items"]
+            if item["session"].latitude is not None and not item["session"].is_cancelled
+        ]
+        context["map_tiles_url"] = settings.MAP_TILES_URL
+        context["map_tiles_attribution"] = settings.MAP_TILES_ATTRIBUTION
         return context
 
 

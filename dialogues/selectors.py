@@ -93,6 +93,7 @@ def round_detail_context(round_page: DialogueRoundPage) -> dict:
     return {
         "session_items": items,
         "round_evaluation": evaluation_summary(sessions),
+        "has_outcomes": any(item["outcome"] for item in items),
         "open_agreements": Agreement.objects.filter(
             outcome__session__round=round_page, outcome__published_at__isnull=False,
         ).exclude(status__in=[AgreementStatus.DONE, AgreementStatus.LAPSED]).count(),

@@ -17,7 +17,7 @@ def link_in(message, kind):
 
 def test_register_confirm_cancel_and_the_next_person_is_promoted(page, live_server):
     round_page = DialogueRoundPageFactory(title="Zorg in de buurt")
-    session = DialogueSessionFactory(round=round_page, title="Avond in De Linde", capacity_onsite=1)
+    session = DialogueSessionFactory(round=round_page, title="Avond in De Linde", capacity_onsite=1, latitude=52.0365, longitude=5.1522)
 
     page.goto(round_page.url)
     assert page.get_by_role("heading", level=1).inner_text() == "Zorg in de buurt"

@@ -204,3 +204,10 @@ def test_home_page_shows_upcoming_sessions_with_free_seats(client, session, roun
     html = client.get("/").content.decode()
     assert session.title in html
     assert "Volle avond" not in html
+
+
+def test_project_page_shows_its_sessions_through_the_section_hook(client, session, round_page):
+    html = client.get(round_page.get_parent().url).content.decode()
+    assert "Kom naar een bijeenkomst" in html
+    assert f"/dialoog/sessie/{session.pk}/aanmelden/" in html
+    assert round_page.title in html
