@@ -3,8 +3,10 @@ email) and the form with which a resident confirms deleting their account."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
+from django.contrib.auth import password_validation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .conf import site_config
 from .mail import mail_queue
@@ -37,6 +39,18 @@ class AccountAdapter(DefaultAccountAdapter):
         message = self.render_mail(template_prefix, email, context)
         html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
         mail_queue(to=email, subject=message.subject, text=message.body, html=html)
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django 5.2 reworded this error and its Dutch catalogue still has only the old text, so
+    residents saw it in English. Same rule, our own translatable message."""
+
+    def get_error_message(self) -> str:
+        return ngettext(
+            "Dit wachtwoord is te kort. Gebruik minstens %(min_length)d teken.",
+            "Dit wachtwoord is te kort. Gebruik minstens %(min_length)d tekens.",
+            self.min_length,
+        ) % {"min_length": self.min_length}
 
 
 CONFIRM_WORD = "verwijderen"

@@ -70,16 +70,40 @@ def test_login_page_offers_login_by_code(client, site):
     assert f'href="{reverse("account_signup")}"' in html
 
 
-def test_allauth_pages_we_did_not_rewrite_use_site_layout_and_dutch(client, site):
+def test_allauth_pages_we_did_not_rewrite_use_site_layout_and_elements(client, site):
+    # Pages we leave to allauth (here: setting a password for an account without one) use
+    # our layout and form elements through templates/allauth/.
     user = UserFactory()
+    user.set_unusable_password()
+    user.save()
     client.force_login(user)
-    response = client.get(reverse("account_change_password"))
+    response = client.get(reverse("account_set_password"))
     assert response.status_code == 200
     html = response.content.decode()
     assert 'class="skip-link"' in html
-    assert "Huidig wachtwoord" in html
-    assert '<button class="button" type="submit">' in html  # allauth's elements in our style
-    assert 'id="id_password1_helptext"' in html
+    assert 'class="field field-required"' in html  # includes/form_field.html
+    assert '<button class="button" name="action" type="submit">' in html  # elements/button.html
+
+
+def test_change_password_keeps_dutch_errors_beside_fields(client, site):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(
+        reverse("account_change_password"), {"oldpassword": "fout", "password1": "kort", "password2": "kort"}
+    )
+    html = response.content.decode()
+    assert 'id="id_oldpassword_error"' in html and "Vul uw huidige wachtwoord in." in html
+    assert 'id="id_password1_error"' in html
+    assert "Dit wachtwoord is te kort. Gebruik minstens 10 tekens." in html  # Dutch, not Django's English
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": "een-nieuw-wachtwoord-9", "password2": "een-nieuw-wachtwoord-9"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("een-nieuw-wachtwoord-9")
 
 
 def test_email_management_adds_an_address_with_verification(client, site):
