@@ -1,0 +1,19 @@
+import pytest
+from django.core.management import call_command
+
+from geo.models import Initiative, Moderation, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_initiatives_in_every_status_and_is_idempotent(site):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    published = Initiative.objects.filter(moderation=Moderation.PUBLISHED)
+    assert set(published.values_list("status", flat=True)) == set(Status.values)
+    assert Initiative.objects.filter(moderation=Moderation.PENDING).exists()
+    assert Initiative.objects.filter(moderation=Moderation.REJECTED).exists()
+    assert Initiative.objects.filter(project__slug="groen-schoneveld").exists()
+    assert published.filter(support_count__gt=0).exists()
+    counts = (Initiative.objects.count(), sum(published.values_list("support_count", flat=True)))
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert (Initiative.objects.count(), sum(published.values_list("support_count", flat=True))) == counts
