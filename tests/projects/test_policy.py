@@ -267,3 +267,27 @@ def test_nightly_warning_emails_the_contact(site, fake_source, policy, django_ca
     body = mail.outbox[0].body
     assert "2 initiatieven moeten binnen 7 dagen een antwoord krijgen." in body
     assert "1 bijeenkomst moet binnen 7 dagen worden aangekondigd." in body
+
+
+def test_page_form_refuses_a_category_not_on_the_list(admin_client, site, fake_source, policy):
+    from django.urls import reverse
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+    policy.mandatory_categories = "Woningbouw"
+    policy.save()
+    project = ProjectPageFactory()
+
+    def post(category):
+        data = nested_form_data({
+            "title": project.title, "slug": project.slug, "summary": project.summary, "body": streamfield([]),
+            "phases": inline_formset([]), "stakeholder_groups": inline_formset([]), "ladder_level": "adviseren",
+            "participation_mandatory": "on", "mandatory_category": category,
+        })
+        return admin_client.post(reverse("wagtailadmin_pages:edit", args=[project.pk]), data)
+
+    refused = post("Sporthal")
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "Kies een categorie uit de lijst van de raad: Woningbouw." in html
+    assert 'value="Sporthal"' in html  # the form keeps what the editor typed
+    assert post("Woningbouw").status_code == 302
