@@ -265,3 +265,19 @@ def test_frozen_pdf_is_rendered_by_the_worker(project, rq_async, settings, tmp_p
     report.refresh_from_db()
     with report.pdf.open("rb") as handle:
         assert "In totaal deden 37 mensen mee." in pdf_text(handle.read())
+
+
+def test_report_queries_constant_with_the_real_apps(client, site):
+    """The same seeding as bench/report.py, at two small sizes, through dialogues and geo."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("bench_report", Path(__file__).resolve().parents[2] / "bench" / "report.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    small = bench.seed_project(scale=0.002, slug="klein")
+    large = bench.seed_project(scale=0.02, slug="groter")
+    small_ms, small_queries = bench.measure(small)
+    large_ms, large_queries = bench.measure(large)
+    assert report_build(large)["inputs"]["total"] == 100 and report_build(small)["inputs"]["total"] == 10
+    assert small_queries == large_queries
