@@ -139,3 +139,45 @@ def test_outcome_edit_and_publish(client, setup):
     assert outcome.published_at is not None
     client.force_login(users["editor_elsewhere"])
     assert client.get(f"/admin/dialogues/outcomes/edit/{outcome.pk}/").status_code in (302, 403)
+
+
+def test_editor_adds_walk_in_sends_message_and_exports(client, setup):
+    session, users = setup
+    client.force_login(users["editor"])
+    client.post(f"/admin/dialogen/sessie/{session.pk}/binnenloper/", {"name": "Kees", "email": "", "stakeholder_group": "Zorgaanbieders"})
+    assert Registration.objects.filter(walk_in=True, status="attended", stakeholder_group="Zorgaanbieders").exists()
+    response = client.post(f"/admin/dialogen/sessie/{session.pk}/bericht/", {"subject": "Parkeren", "body": "Achter het gebouw."})
+    assert response.status_code == 302
+    from projects.models import OutgoingMail
+
+    assert OutgoingMail.objects.filter(subject="Parkeren", to="prive@example.org").exists()
+    csv_text = client.get(f"/admin/dialogen/sessie/{session.pk}/export.csv?q=prive").content.decode("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("Naam;E-mail") and len(csv_text.splitlines()) == 2
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(client.get(f"/admin/dialogen/sessie/{session.pk}/export.xlsx").content)).active
+    assert sheet.max_row == 3
+    assert "prive@example.org" in {sheet.cell(row=r, column=2).value for r in (2, 3)}
+    html = client.get(f"/admin/dialogen/sessie/{session.pk}/?status=attended").content.decode()
+    assert "Kees" in html and "prive@example.org" not in html
+
+
+def test_export_neutralises_spreadsheet_formulas(client, setup):
+    session, users = setup
+    services.registration_create(session_id=session.pk, **registration_data(name="=HYPERLINK(\"x\")", email="f@example.org"))
+    client.force_login(users["editor"])
+    csv_text = client.get(f"/admin/dialogen/sessie/{session.pk}/export.csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv_text
+
+
+def test_round_page_form_offers_the_projects_groups(setup):
+    session, users = setup
+    project = session.round.get_parent().specific
+    from dialogues.models import DialogueRoundPage
+
+    form_class = DialogueRoundPage.get_edit_handler().get_form_class()
+    form = form_class(instance=DialogueRoundPage(), parent_page=project, for_user=users["superuser"])
+    choices = [value for value, _label in form.fields["target_groups"].choices]
+    assert choices == ["Zorgaanbieders", "Ondernemers", "Bewoner"]
