@@ -19,7 +19,7 @@ from wagtail.search import index
 
 from .blocks import ContentBlock
 from .geometry import GeometryField
-from .panels import ComplianceStatusPanel
+from .panels import ComplianceStatusPanel, FollowerCountPanel
 
 
 class LadderLevel(models.TextChoices):
@@ -145,6 +145,7 @@ class ProjectPage(Page):
             heading=_("Contactpersoon"),
         ),
         FieldPanel("area"),
+        FollowerCountPanel(),
     ]
     edit_handler = TabbedInterface([
         ObjectList(content_panels, heading=_("Inhoud")),

@@ -27,3 +27,21 @@ class ComplianceStatusPanel(Panel):
             context["not_met"] = sum(1 for r in results if r.status == NOT_MET)
             context["project"] = self.instance
             return context
+
+
+class FollowerCountPanel(Panel):
+    """How many residents follow the project (and get its news by email). A count only:
+    who follows is personal data and is not shown to editors."""
+
+    def __init__(self, heading=_("Volgers"), **kwargs):
+        super().__init__(heading=heading, **kwargs)
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "projects/admin/follower_count_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            from .selectors import project_follower_count
+
+            context = super().get_context_data(parent_context)
+            context["count"] = project_follower_count(self.instance) if self.instance and self.instance.pk else 0
+            return context

@@ -7,6 +7,7 @@ from wagtail.admin import messages
 
 from .selectors import page_delete_blockers
 
+
 def _refuse(request, title: str, reasons: list[str], back_to: int):
     messages.error(
         request,

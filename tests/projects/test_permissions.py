@@ -77,6 +77,15 @@ def test_editor_sees_tabs_and_the_map_widget(client, project, editor):
     assert "leaflet/leaflet.js" in html and "leaflet/draw/leaflet.draw.js" in html
 
 
+def test_editor_sees_follower_count_but_no_followers(client, project, editor):
+    anna = UserFactory(email="anna.follower@example.org")
+    ProjectFollow.objects.create(project=project, user=anna)
+    client.force_login(editor)
+    html = client.get(reverse("wagtailadmin_pages:edit", args=[project.pk])).content.decode()
+    assert "1 inwoner volgt dit project" in html
+    assert "anna.follower@example.org" not in html and anna.username not in html
+
+
 def test_editor_saves_a_drawn_area_as_geojson(client, project, editor):
     from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
