@@ -23,7 +23,7 @@ from . import services
 from .forms import REGISTRATION_FILTER_STATUSES, CancelSessionForm, MessageForm, WalkInForm, group_choices
 from .models import DialogueSession, Registration, RegistrationStatus, SessionOutcome
 from .permissions import can_manage_session
-from .selectors import attendance_by_group, registration_counts, registration_list
+from .selectors import attendance_by_group, evaluation_comments, evaluation_summary, registration_counts, registration_list
 
 
 def _session_for(request, session_id: int) -> DialogueSession:
@@ -46,6 +46,7 @@ def registrations(request, session_id: int):
         "status_choices": REGISTRATION_FILTER_STATUSES, "group_choices": group_choices(session),
         "walk_in_form": WalkInForm(session=session), "attendance": attendance_by_group(session),
         "outcome": outcome, "query": request.GET.urlencode(),
+        "evaluation": evaluation_summary([session]), "evaluation_comments": evaluation_comments(session),
     })
 
 

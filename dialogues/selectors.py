@@ -140,3 +140,10 @@ def session_has_outcome(session) -> bool:
     except SessionOutcome.DoesNotExist:
         return False
     return True
+
+
+def evaluation_comments(session: DialogueSession) -> list[str]:
+    """The open answers of a session, for its organisers only, never linked to a person."""
+    return list(
+        Evaluation.objects.filter(session=session).exclude(comment="").order_by("?").values_list("comment", flat=True)
+    )

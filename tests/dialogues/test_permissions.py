@@ -181,3 +181,13 @@ def test_round_page_form_offers_the_projects_groups(setup):
     form = form_class(instance=DialogueRoundPage(), parent_page=project, for_user=users["superuser"])
     choices = [value for value, _label in form.fields["target_groups"].choices]
     assert choices == ["Zorgaanbieders", "Ondernemers", "Bewoner"]
+
+
+def test_organisers_see_evaluation_averages_and_anonymous_comments(client, setup):
+    session, users = setup
+    registration = Registration.objects.get()
+    services.registration_check_in(registration_id=registration.pk, attended=True)
+    services.evaluation_submit(registration_id=registration.pk, heard=4, useful=2, comment="Meer tijd voor vragen graag")
+    client.force_login(users["editor"])
+    html = client.get(f"/admin/dialogen/sessie/{session.pk}/").content.decode()
+    assert "Meer tijd voor vragen graag" in html and "gemiddeld 4,0 van 5" in html
