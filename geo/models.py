@@ -49,6 +49,18 @@ class Area(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        """Keep the bounding box (used to find candidate areas in SQL) in step with the shape;
+        admin forms and ``full_clean`` callers get it without a side effect in ``save()``."""
+        super().clean()
+        if self.geometry:
+            from projects.geometry import geometry_bbox
+
+            try:
+                self.min_lon, self.min_lat, self.max_lon, self.max_lat = geometry_bbox(self.geometry)
+            except Exception:  # noqa: BLE001 - the field's own validation reports the bad shape
+                pass
+
 
 class Theme(models.Model):
     """A theme for initiatives (groen, verkeer...). Editors manage them; shared by all projects."""

@@ -44,7 +44,7 @@ IDEAS = {
 }
 ANSWERS = {
     "in_behandeling": "Wij bekijken uw idee. Binnen zes weken hoort u meer.",
-    "overgenomen": "Goed idee. Wij voeren het uit. De planning staat hieronder.",
+    "overgenomen": "Goed idee. Wij voeren het uit in de komende maanden.",
     "deels_overgenomen": "Een deel van uw idee voeren wij uit. Het andere deel past niet in het budget.",
     "niet_overgenomen": "Wij voeren dit idee niet uit. Er liggen leidingen onder de grond op deze plek.",
     "uitgevoerd": "Het is klaar. Bedankt voor uw idee!",

@@ -102,3 +102,19 @@ def test_themes_and_areas_in_admin_for_moderators(client, site, moderator):
     client.force_login(moderator)
     assert client.get(reverse("wagtailsnippets_geo_theme:list")).status_code == 200
     assert client.get(reverse("wagtailsnippets_geo_theme:add")).status_code == 200
+
+
+def test_area_edited_in_admin_gets_its_bounding_box(client, site):
+    import json
+
+    from geo.models import Area
+    from tests.geo.factories import square
+
+    admin = UserFactory(username="beheerder", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    response = client.post(reverse("wagtailsnippets_geo_area:add"), {
+        "code": "WK999999", "name": "Nieuwe wijk", "kind": "wijk", "geometry": json.dumps(square(5.15, 52.01, 5.16, 52.02)),
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    area = Area.objects.get(code="WK999999")
+    assert (area.min_lon, area.min_lat, area.max_lon, area.max_lat) == (5.15, 52.01, 5.16, 52.02)
