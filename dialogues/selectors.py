@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from .models import (

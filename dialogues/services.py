@@ -23,7 +23,6 @@ from . import tokens
 from .calendars import session_ics
 from .models import (
     ACTIVE_STATUSES,
-    SEAT_STATUSES,
     AttendanceMode,
     DialogueRoundPage,
     DialogueSession,

@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dialogues import services, tokens
