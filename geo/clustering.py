@@ -12,7 +12,7 @@ import json
 import math
 from dataclasses import dataclass
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Avg, Count, F, Q, Sum
 
 from .models import Initiative, MapCell, Moderation
@@ -109,6 +109,11 @@ def map_position(initiative: Initiative) -> tuple[float, float] | None:
 @transaction.atomic
 def cells_rebuild() -> int:
     """Recompute every MapCell from the initiatives (after bulk loads or repairs)."""
+    if connection.vendor == "postgresql":
+        # Writers wait until the rebuild commits and then apply their change to the new
+        # rows; a writer already under way finishes first and is seen by the rebuild.
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {MapCell._meta.db_table} IN EXCLUSIVE MODE")
     MapCell.objects.all().delete()
     public = Initiative.objects.filter(moderation=Moderation.PUBLISHED, lat__isnull=False)
     created = 0

@@ -29,3 +29,11 @@ def status_change_notify(change_id: int) -> int:
         for email in sorted(recipients):
             mail_send(to=email, template="geo/email/status_changed", context=context)
     return len(recipients)
+
+
+def map_cells_rebuild() -> int:
+    """Nightly repair: recompute the map's pre-aggregated cells from the initiatives (clears
+    float drift in the running sums and anything a bulk change in the database bypassed)."""
+    from .clustering import cells_rebuild
+
+    return cells_rebuild()

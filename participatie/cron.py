@@ -8,6 +8,7 @@ Redis flush and needs no rescheduling when a session's time changes.
 from rq import cron
 
 from dialogues.tasks import purge_registrations, release_unconfirmed, request_evaluations, send_reminders
+from geo.tasks import map_cells_rebuild
 from projects.mail import mail_purge_old, mail_retry_pending
 from projects.tasks import policy_warn_contacts
 
@@ -18,3 +19,4 @@ cron.register(release_unconfirmed, "default", interval=300, name="dialogues_rele
 cron.register(send_reminders, "default", interval=900, name="dialogues_send_reminders")
 cron.register(request_evaluations, "default", interval=3600, name="dialogues_request_evaluations")
 cron.register(purge_registrations, "default", cron="45 3 * * *", name="dialogues_purge_registrations")
+cron.register(map_cells_rebuild, "default", cron="0 4 * * *", name="geo_map_cells_rebuild")
