@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 from collections import Counter
 
 from django.contrib.auth import get_user_model
@@ -41,12 +40,8 @@ from .policy import compliance_evaluate, compliance_summary, policy_for
 from .selectors import phase_current
 from .sources import ProjectParticipation, all_sources, participation_for
 
-logger = logging.getLogger(__name__)
-
 # The report lists at most this many answered inputs per kind; the results page lists all.
 REPORT_ITEMS_MAX = 100
-# Above this many inputs the PDF of a frozen report is left to the worker, never a request.
-PDF_INLINE_MAX_INPUTS = 500
 
 
 def _date(value) -> str:

@@ -67,3 +67,13 @@ def project_results_links(*, project, request):
     return PageSection(key="projects-results", title=_("Resultaten en verslag"), slot=SLOT_RESULTS,
                        template="projects/results/project_section.html", order=90)
 
+
+@hooks.register("register_admin_menu_item")
+def register_council_menu_item():
+    """Editors see what the council sees: the overview of all projects and their compliance."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy
+    from wagtail.admin.menu import MenuItem
+
+    return MenuItem(gettext_lazy("Raadsoverzicht"), reverse("projects:council"), icon_name="view", order=320)
+

@@ -128,3 +128,7 @@ def test_council_view_queries_are_constant(client, users, site, bulk_source):
         assert response.content.decode().count("/verslag/") >= n
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_editors_find_the_council_view_in_the_admin_menu(admin_client, site):
+    assert "/raad/" in admin_client.get("/admin/").content.decode()

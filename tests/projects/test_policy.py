@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from projects.models import ParticipationPolicy, ParticipationReport, PhaseKind
 from projects.policy import MET, NOT_APPLICABLE, NOT_MET, project_compliance
-from projects.sources import Evaluation, Reach
+from projects.sources import Reach
 from projects.tasks import policy_warn_contacts
 from tests.projects.factories import ProjectPageFactory, phase
 from tests.projects.sources_fake import (  # noqa: F401 (fixtures)
-    at, bulk_source, fake_source, initiative, only_fake_sources, outcome, session,
+    fake_source, initiative, only_fake_sources, outcome, session,
 )
 
 pytestmark = pytest.mark.django_db
