@@ -12,6 +12,14 @@ from tests.projects.factories import ProjectPageFactory, phase
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def only_test_sections(monkeypatch):
+    """Leave out the sections the real apps register, so these tests see only their own."""
+    hooks.get_hooks(PROJECT_SECTIONS_HOOK)  # imports every app's wagtail_hooks first
+    monkeypatch.setitem(hooks._hooks, PROJECT_SECTIONS_HOOK, [])
+    monkeypatch.setitem(hooks._hooks, HOME_SECTIONS_HOOK, [])
+
+
 @pytest.fixture
 def section_templates(settings, tmp_path):
     """Templates an imaginary other app would ship."""

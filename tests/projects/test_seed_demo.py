@@ -13,7 +13,9 @@ from projects.geometry import geometry_bbox, geometry_validate
 from projects.models import PLAN_QUESTIONS, ProjectFollow, ProjectPage, ProjectUpdatePage
 from projects.selectors import project_list_with_phase
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Not transactional: the groups and permissions that migrations create stay, as after
+# `manage.py migrate` on a fresh machine.
+pytestmark = pytest.mark.django_db
 
 
 def _row_counts():
