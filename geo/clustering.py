@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models import Avg, Count, F, Sum
 
 from .models import Initiative, MapCell, Moderation
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from projects.sources import Evaluation, InputItem, Participant, PersonalSection, Reach
