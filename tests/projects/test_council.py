@@ -132,3 +132,25 @@ def test_council_view_queries_are_constant(client, users, site, bulk_source):
 
 def test_editors_find_the_council_view_in_the_admin_menu(admin_client, site):
     assert "/raad/" in admin_client.get("/admin/").content.decode()
+
+
+def test_council_member_cannot_reach_real_registrations(client, users, site):
+    """Against the real dialogues app: the superuser reaches the registrations (the URL is real),
+    the council member does not, and the council view never shows the registrant's email."""
+    from dialogues.models import Registration
+    from tests.dialogues.factories import DialogueSessionFactory
+
+    session = DialogueSessionFactory()
+    Registration.objects.create(session=session, name="Fatima el Amrani", email="fatima@example.org",
+                                stakeholder_group="Bewoner", consent=True, contact_consent=True, status="confirmed")
+    urls = [f"/admin/dialogen/sessie/{session.pk}/", f"/admin/dialogen/sessie/{session.pk}/export.csv"]
+    client.force_login(users["superuser"])
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200 and b"fatima@example.org" in response.content
+    client.force_login(users["council"])
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code in (302, 403) and b"fatima@example.org" not in response.content
+    overview = client.get("/raad/").content.decode()
+    assert "fatima" not in overview.lower() and "Fatima el Amrani" not in overview
