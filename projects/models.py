@@ -441,6 +441,7 @@ class ResultsPublication(models.Model):
     published_at = models.DateTimeField(default=timezone.now)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     recipients = models.PositiveIntegerField(default=0)
+    mailed_at = models.DateTimeField(null=True, blank=True)  # set in the transaction that queues the emails
 
     class Meta:
         verbose_name = _("publicatie van resultaten")

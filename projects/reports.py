@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from rq import Retry
 
 from .conf import absolute_url
 from .jobs import enqueue
@@ -328,7 +329,7 @@ def report_freeze(*, project: ProjectPage, user=None) -> ParticipationReport:
     )
     report.full_clean(exclude=["pdf"])
     report.save()
-    enqueue(report_pdf_render, report.pk)
+    enqueue(report_pdf_render, report.pk, retry=Retry(max=3, interval=[60, 300, 900]))
     return report
 
 
@@ -363,12 +364,12 @@ class AlreadyPublished(Exception):
 
 @transaction.atomic
 def results_publish(*, project: ProjectPage, user=None, message: str = "", expected_number: int | None = None) -> ResultsPublication:
-    """Publish the project's results: record a publication and email every consenting participant
-    and follower once, with a link to "Wat is er met uw inbreng gedaan".
+    """Publish the project's results: record a publication; a job then emails every consenting
+    participant and follower once, with a link to "Wat is er met uw inbreng gedaan".
 
     ``expected_number`` is the number of the last publication the editor saw; if another
-    publication happened since (a double click), ``AlreadyPublished`` is raised and no one
-    is emailed twice.
+    publication happened since (a double click, a second editor), ``AlreadyPublished`` is
+    raised and no one is emailed twice.
     """
     ProjectPage.objects.select_for_update().filter(pk=project.pk).first()
     last = ResultsPublication.objects.filter(project=project).aggregate(m=Max("number"))["m"] or 0
@@ -378,14 +379,31 @@ def results_publish(*, project: ProjectPage, user=None, message: str = "", expec
         project=project, number=last + 1, message=message.strip(),
         published_by=user if user is not None and user.is_authenticated else None,
     )
-    recipients = results_recipients(project)
-    results_url = absolute_url(reverse("projects:results", args=[project.pk]))
-    for email in recipients:
-        mail_send(
-            to=email,
-            template="projects/results/email/results_published",
-            context={"project": project, "results_url": results_url, "message": publication.message},
-        )
-    ResultsPublication.objects.filter(pk=publication.pk).update(recipients=len(recipients))
-    publication.recipients = len(recipients)
+    enqueue(results_publication_mail, publication.pk)
     return publication
+
+
+def results_publication_mail(publication_id: int) -> int:
+    """Job: email everyone about one publication, exactly once. The emails are stored in the
+    outbox in the same transaction that marks the publication as mailed, so a retry or a
+    second worker finds nothing left to do. Returns the number of emails queued."""
+    with transaction.atomic():
+        publication = (
+            ResultsPublication.objects.select_for_update()
+            .filter(pk=publication_id, mailed_at__isnull=True).select_related("project").first()
+        )
+        if publication is None:
+            return 0
+        project = publication.project.specific
+        recipients = results_recipients(project)
+        results_url = absolute_url(reverse("projects:results", args=[project.pk]))
+        for email in recipients:
+            mail_send(
+                to=email,
+                template="projects/results/email/results_published",
+                context={"project": project, "results_url": results_url, "message": publication.message},
+            )
+        publication.recipients = len(recipients)
+        publication.mailed_at = timezone.now()
+        publication.save(update_fields=["recipients", "mailed_at"])
+    return len(recipients)

@@ -1,4 +1,5 @@
-"""Background jobs of projects: the nightly policy warnings."""
+"""Background jobs of projects: the nightly policy warnings and the sweeps that finish
+work a lost job left undone (a PDF not rendered, a publication not mailed)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .conf import absolute_url
+from .jobs import enqueue
 from .mail import mail_send
-from .policy import report_dates_for, policy_for, project_warnings
+from .models import ParticipationReport, ResultsPublication
+from .policy import policy_for, project_warnings, report_dates_for
+from .reports import report_pdf_render, results_publication_mail
 from .selectors import project_list
 from .sources import participation_for
 
@@ -44,3 +48,17 @@ def policy_warn_contacts(*, now: datetime.datetime | None = None) -> int:
             )
         sent += 1
     return sent
+
+
+def results_sweep(*, older_than: datetime.timedelta = datetime.timedelta(minutes=10)) -> int:
+    """Periodic: hand frozen reports without a PDF and publications not yet mailed (Redis was
+    down, the worker restarted) to the queue again. Both jobs are idempotent."""
+    cutoff = timezone.now() - older_than
+    reports = list(ParticipationReport.objects.filter(pdf="", vastgesteld_at__lt=cutoff).values_list("pk", flat=True)[:50])
+    publications = list(ResultsPublication.objects.filter(mailed_at__isnull=True, published_at__lt=cutoff)
+                        .values_list("pk", flat=True)[:50])
+    for pk in reports:
+        enqueue(report_pdf_render, pk)
+    for pk in publications:
+        enqueue(results_publication_mail, pk)
+    return len(reports) + len(publications)

@@ -213,5 +213,6 @@ def admin_results_publish(request, project_id):
     except reports.AlreadyPublished:
         messages.warning(request, _("De resultaten zijn net al gepubliceerd. Er is niemand twee keer gemaild."))
     else:
-        messages.success(request, _("De resultaten zijn gepubliceerd. %(count)d mensen krijgen een e-mail.") % {"count": publication.recipients})
+        messages.success(request, _("Publicatie %(number)d is gemaakt. Alle deelnemers die toestemming gaven, krijgen een e-mail.") % {
+            "number": publication.number})
     return redirect("projects_results_admin", project_id=project.pk)

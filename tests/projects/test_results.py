@@ -68,7 +68,8 @@ def test_publish_emails_consenting_participants_and_followers_once(project, djan
         publication = results_publish(project=project, message="Het plan is klaar.", expected_number=0)
     recipients = sorted(m.to[0].lower() for m in mail.outbox)
     assert recipients == ["ann@example.org", "bob@example.org", "volger@example.org"]
-    assert publication.recipients == 3 and publication.number == 1
+    publication.refresh_from_db()
+    assert publication.recipients == 3 and publication.number == 1 and publication.mailed_at is not None
     assert f"/projecten/{project.pk}/resultaten/" in mail.outbox[0].body
     assert "Het plan is klaar." in mail.outbox[0].body
     assert "Groen Oost" in mail.outbox[0].subject
@@ -204,3 +205,37 @@ def test_concurrent_publish_clicks_mail_once(site, fake_source):
     assert sorted(outcomes) == ["published", "refused"]
     assert ResultsPublication.objects.filter(project=project).count() == 1
     assert OutgoingMail.objects.count() == 2
+
+
+def test_publication_mail_job_runs_once(project, django_capture_on_commit_callbacks):
+    from projects.reports import results_publication_mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publication = results_publish(project=project)
+    assert len(mail.outbox) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert results_publication_mail(publication.pk) == 0  # a retry or a second worker: nothing left
+    assert len(mail.outbox) == 2
+
+
+def test_sweep_finishes_a_lost_publication_and_pdf(project, django_capture_on_commit_callbacks, settings, tmp_path):
+    import datetime
+
+    from projects.models import OutgoingMail, ParticipationReport
+    from projects.reports import report_freeze
+    from projects.tasks import results_sweep
+
+    settings.MEDIA_ROOT = tmp_path
+    # The jobs are lost: the on-commit callbacks never run (as when Redis was down).
+    with django_capture_on_commit_callbacks(execute=False):
+        publication = results_publish(project=project)
+        report = report_freeze(project=project)
+    assert not OutgoingMail.objects.exists() and not ParticipationReport.objects.get(pk=report.pk).pdf
+    with django_capture_on_commit_callbacks(execute=True):
+        assert results_sweep(older_than=datetime.timedelta(0)) == 2
+    publication.refresh_from_db()
+    assert publication.mailed_at is not None and publication.recipients == 2
+    assert sorted(OutgoingMail.objects.values_list("to", flat=True)) == ["Ann@Example.org", "bob@example.org"]
+    assert ParticipationReport.objects.get(pk=report.pk).pdf
+    with django_capture_on_commit_callbacks(execute=True):
+        assert results_sweep(older_than=datetime.timedelta(0)) == 0
