@@ -33,9 +33,10 @@ def follow(request, project_id):
 
 
 @require_POST
-@login_required
 def unfollow(request, project_id):
     project = get_object_or_404(ProjectPage, pk=project_id)
+    if not request.user.is_authenticated:  # e.g. the session expired: log in, back to the page
+        return redirect_to_login(project.url or "/")
     services.follow_delete(project=project, user=request.user)
     messages.success(request, _("U volgt dit project niet meer."))
     next_url = request.POST.get("next", "")  # e.g. back to "Mijn gegevens"

@@ -52,7 +52,7 @@ def test_unfollow_needs_login_and_only_touches_own_follow(client, project, resid
     other = UserFactory()
     ProjectFollow.objects.create(project=project, user=other)
     response = client.post(reverse("projects:unfollow", args=[project.pk]))
-    assert response.status_code == 302 and "/account/login/" in response["Location"]
+    assert response.status_code == 302 and response["Location"] == f"/account/login/?next={project.url}"
     client.force_login(resident)
     client.post(reverse("projects:unfollow", args=[project.pk]))
     assert ProjectFollow.objects.filter(user=other).exists()
