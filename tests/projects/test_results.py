@@ -239,3 +239,13 @@ def test_sweep_finishes_a_lost_publication_and_pdf(project, django_capture_on_co
     assert ParticipationReport.objects.get(pk=report.pk).pdf
     with django_capture_on_commit_callbacks(execute=True):
         assert results_sweep(older_than=datetime.timedelta(0)) == 0
+
+
+def test_wagtail_editors_manage_decisions(client, site):
+    from django.contrib.auth.models import Group
+
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    assert client.get("/admin/decisions/").status_code == 200
+    assert client.get("/admin/decisions/new/").status_code == 200
