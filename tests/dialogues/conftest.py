@@ -11,3 +11,11 @@ def round_page(site):
 @pytest.fixture
 def session(round_page):
     return DialogueSessionFactory(round=round_page)
+
+
+@pytest.fixture(autouse=True)
+def _default_site(request):
+    """Transactional tests (PostgreSQL concurrency) truncate the Site table; rebuild it for
+    every database test so factories always find the default site."""
+    if request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("site")

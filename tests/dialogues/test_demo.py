@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from dialogues.models import DialogueSession, Registration, SessionOutcome
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # runs after truncating tests: start from migrated data
 def test_seed():
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
