@@ -77,3 +77,16 @@ def register_council_menu_item():
 
     return MenuItem(gettext_lazy("Raadsoverzicht"), reverse("projects:council"), icon_name="view", order=320)
 
+
+@hooks.register("participatie_home_sections")
+def council_home_link(*, page, request):
+    """Council members (and editors) find their overview on the home page; nobody else sees it."""
+    from .sections import SLOT_HOME, PageSection
+    from .views_results import can_view_council
+
+    user = getattr(request, "user", None)
+    if user is None or not can_view_council(user):
+        return None
+    return PageSection(key="projects-council", title=_("Voor de gemeenteraad"), slot=SLOT_HOME,
+                       template="projects/council/home_section.html", order=5)
+

@@ -154,3 +154,11 @@ def test_council_member_cannot_reach_real_registrations(client, users, site):
         assert response.status_code in (302, 403) and b"fatima@example.org" not in response.content
     overview = client.get("/raad/").content.decode()
     assert "fatima" not in overview.lower() and "Fatima el Amrani" not in overview
+
+
+def test_home_page_links_council_members_to_their_overview(client, users, site):
+    assert "/raad/" not in client.get("/").content.decode()
+    client.force_login(users["resident"])
+    assert "/raad/" not in client.get("/").content.decode()
+    client.force_login(users["council"])
+    assert "Naar het raadsoverzicht" in client.get("/").content.decode()
