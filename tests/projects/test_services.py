@@ -90,6 +90,17 @@ def test_each_mail_has_its_own_working_unsubscribe_link(project, django_capture_
     assert ProjectFollow.objects.filter(user=bert).exists()
 
 
+def test_plain_text_mail_is_not_html_escaped_but_html_mail_is(home_page, django_capture_on_commit_callbacks):
+    project = ProjectPageFactory(title="Groen & Blauw")
+    services.follow_create(project=project, user=UserFactory())
+    _publish_update(project, django_capture_on_commit_callbacks, title="Bomen <en> struiken", intro="Wat & waar")
+    message = mail.outbox[0]
+    assert message.subject == "Nieuws over Groen & Blauw"
+    assert "Bomen <en> struiken" in message.body and "Wat & waar" in message.body
+    html = message.alternatives[0][0]
+    assert "Bomen &lt;en&gt; struiken" in html and "<en>" not in html
+
+
 def test_mail_is_stored_before_delivery(project, django_capture_on_commit_callbacks, settings):
     """A broken mail server delays the update mail but never loses it."""
     settings.EMAIL_BACKEND = "tests.projects.test_mail.BrokenBackend"
