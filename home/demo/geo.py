@@ -6,9 +6,11 @@ exercises the same rules as the site. Idempotent: a second run changes nothing.
 
 from __future__ import annotations
 
+import importlib
 import random
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from wagtail.models import Site
@@ -95,7 +97,11 @@ def seed(*, stdout, projects: dict) -> None:
     if not moderator.is_staff:
         moderator.is_staff = True
         moderator.save(update_fields=["is_staff"])
-    moderator.groups.add(Group.objects.get(name="Moderatoren"))
+    group = Group.objects.filter(name="Moderatoren").first()
+    if group is None:  # made by geo's data migration; rebuilt if a test flush removed it
+        importlib.import_module("geo.migrations.0002_moderators_group").create_group(apps, None)
+        group = Group.objects.get(name="Moderatoren")
+    moderator.groups.add(group)
 
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     home = site.root_page if site else None

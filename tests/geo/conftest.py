@@ -104,14 +104,27 @@ def resident(db):
     return UserFactory()
 
 
-@pytest.fixture
-def moderator(db):
+def moderators_group():
+    """The "Moderatoren" group of geo's data migration. Transactional tests empty the tables
+    afterwards (and --reuse-db keeps that), so rebuild it with the migration's own code."""
+    import importlib
+
+    from django.apps import apps
     from django.contrib.auth.models import Group
 
+    group = Group.objects.filter(name="Moderatoren").first()
+    if group is None or not group.permissions.exists():
+        importlib.import_module("geo.migrations.0002_moderators_group").create_group(apps, None)
+        group = Group.objects.get(name="Moderatoren")
+    return group
+
+
+@pytest.fixture
+def moderator(db):
     from tests.projects.factories import UserFactory
 
     user = UserFactory(username="moderator")
-    user.groups.add(Group.objects.get(name="Moderatoren"))
+    user.groups.add(moderators_group())
     return user
 
 

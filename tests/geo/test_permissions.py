@@ -118,3 +118,11 @@ def test_area_edited_in_admin_gets_its_bounding_box(client, site):
     assert response.status_code == 302, response.content.decode()[:2000]
     area = Area.objects.get(code="WK999999")
     assert (area.min_lon, area.min_lat, area.max_lon, area.max_lat) == (5.15, 52.01, 5.16, 52.02)
+
+
+def test_moderators_group_has_the_moderation_permissions(db):
+    from tests.geo.conftest import moderators_group
+
+    codenames = set(moderators_group().permissions.values_list("codename", flat=True))
+    assert {"moderate_initiative", "access_admin", "change_theme", "view_area"} <= codenames
+    assert "delete_initiative" not in codenames
