@@ -291,3 +291,12 @@ def test_page_form_refuses_a_category_not_on_the_list(admin_client, site, fake_s
     assert "Kies een categorie uit de lijst van de raad: Woningbouw." in html
     assert 'value="Sporthal"' in html  # the form keeps what the editor typed
     assert post("Woningbouw").status_code == 302
+
+
+def test_edit_screen_shows_the_compliance_panel(admin_client, site, fake_source):
+    from django.urls import reverse
+
+    project = ProjectPageFactory(**{**PLAN, "plan_roles": ""})
+    html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[project.pk])).content.decode()
+    assert "1 vraag van het plan is niet beantwoord." in html
+    assert f"/admin/participatie/project/{project.pk}/resultaten/" in html
