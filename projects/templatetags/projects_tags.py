@@ -9,6 +9,6 @@ register = template.Library()
 def render_section(context, section):
     """Render a ``projects.sections.PageSection`` with the page's context plus
     ``section`` and the section's own context."""
-    tmpl = context.template.engine.get_template(section.template)
+    template = context.template.engine.get_template(section.template)
     with context.push(section=section, **section.context):
-        return tmpl.template.render(context) if hasattr(tmpl, "template") else tmpl.render(context)
+        return template.render(context)
