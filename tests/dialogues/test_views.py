@@ -211,3 +211,26 @@ def test_project_page_shows_its_sessions_through_the_section_hook(client, sessio
     assert "Kom naar een bijeenkomst" in html
     assert f"/dialoog/sessie/{session.pk}/aanmelden/" in html
     assert round_page.title in html
+
+
+def test_round_page_shows_published_outcome_without_personal_data(client, round_page):
+    from dialogues.models import Agreement, Quote, SessionOutcome
+
+    start = timezone.now() - datetime.timedelta(days=3)
+    session = DialogueSessionFactory(round=round_page, starts_at=start, ends_at=start + datetime.timedelta(hours=2))
+    registration = services.registration_create(session_id=session.pk, now=start - datetime.timedelta(days=1),
+                                                **registration_data(name="Petra Privé", email="petra@example.org"))
+    services.registration_check_in(registration_id=registration.pk, attended=True)
+    services.evaluation_submit(registration_id=registration.pk, heard=4, useful=5, comment="Geheim commentaar")
+    outcome = SessionOutcome.objects.create(session=session, summary="Samen een buurttuin.", notes_dream="Een groene buurt.")
+    Quote.objects.create(outcome=outcome, text="Ik voel me hier thuis.", group="Bewoner")
+    Agreement.objects.create(outcome=outcome, what="Tuinplan maken", who="Gemeente", status="bezig")
+    html = client.get(round_page.url).content.decode()
+    assert "Samen een buurttuin." not in html  # not yet published
+    services.outcome_publish(outcome_id=outcome.pk)
+    html = client.get(round_page.url).content.decode()
+    for text in ("Samen een buurttuin.", "Een groene buurt.", "Ik voel me hier thuis.", "Tuinplan maken", "Bezig",
+                 "Bewoner: 1", "gehoord gevoeld 4,0 van 5"):
+        assert text in html, text
+    for private in ("Petra Privé", "petra@example.org", "Geheim commentaar"):
+        assert private not in html
