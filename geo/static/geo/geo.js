@@ -116,7 +116,14 @@
       map.setView([parseFloat(latInput.value), parseFloat(lonInput.value)], 16);
     }
     map.on("click", function (e) { place(e.latlng.lat, e.latlng.lng); });
-    address.addEventListener("input", function () { latInput.value = ""; lonInput.value = ""; });
+    // Typing a new address replaces the point: it is looked up on submit (or with the button).
+    address.addEventListener("input", function () {
+      if (!latInput.value) { return; }
+      latInput.value = "";
+      lonInput.value = "";
+      if (marker) { map.removeLayer(marker); marker = null; }
+      status.textContent = "Wij zoeken dit adres op als u het formulier verstuurt.";
+    });
 
     var search = document.querySelector("[data-geo-search]");
     var button = document.getElementById("geo-search-button");
