@@ -73,6 +73,14 @@ def test_invalid_input_keeps_values_and_shows_errors_beside_fields(client, sessi
     assert not Registration.objects.exists()
 
 
+def test_missing_group_gets_a_message_inside_its_fieldset(client, session):
+    response = client.post(url(session), {**FORM, "stakeholder_group": ""})
+    html = response.content.decode()
+    assert response.status_code == 400
+    legend_end = html.index("Ik doe mee als</legend>")
+    assert html.index("Kies hoe u meedoet.", legend_end) < html.index('name="stakeholder_group"', legend_end)
+
+
 def test_duplicate_email_gets_a_message_beside_the_field(client, session):
     services.registration_create(session_id=session.pk, **registration_data(email="JAN@example.org"))
     response = client.post(url(session), FORM)
@@ -173,7 +181,9 @@ def test_evaluation_form(client):
     link = f"/dialoog/evaluatie/{tokens.make_token(registration.pk, 'evaluate')}/"
     assert "Voelde u zich gehoord" in client.get(link).content.decode()
     response = client.post(link, {"heard": "9", "useful": "3"})
-    assert response.status_code == 400 and "Kies" in response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_heard_error"' in response.content.decode()
+    assert re.search(r'name="useful" value="3"[^>]*checked', response.content.decode())  # the answer is kept
     response = client.post(link, {"heard": "4", "useful": "3", "comment": "Goed"})
     assert "Dank u wel" in response.content.decode()
     assert registration.evaluation.heard == 4
