@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views import generic
 from wagtail.admin.widgets.button import ListingButton
@@ -86,7 +87,10 @@ class DialogueSessionViewSet(ModelViewSet):
     add_view_class = SessionCreateView
     edit_view_class = SessionEditView
     delete_view_class = SessionDeleteView
-    list_display = ["title", "round", "starts_at", "status", "seats_taken", "capacity"]
+    list_display = [
+        "title", "round", "starts_at", "status",
+        Column("seats_taken", label=gettext_lazy("Bezet")), Column("capacity", label=gettext_lazy("Plaatsen")),
+    ]
     list_filter = ["status"]
     search_fields = ["title", "venue"]
     ordering = ["-starts_at"]

@@ -251,6 +251,11 @@ PARTICIPATIE = {
     "SITE_SETTINGS_MODEL": "home.SiteSettings",
     "GEOCODER_URL": os.environ.get("GEOCODER_URL", "https://api.pdok.nl/bzk/locatieserver/search/v3_1"),
     "GEOCODER_TIMEOUT": float(os.environ.get("GEOCODER_TIMEOUT", "3")),
+    # Dialogues: how long an unconfirmed registration holds its seat, how long registrations
+    # keep personal data after their round ended, and the public form's rate limit per IP.
+    "REGISTRATION_HOLD_HOURS": int(os.environ.get("REGISTRATION_HOLD_HOURS", "24")),
+    "REGISTRATION_RETENTION_MONTHS": int(os.environ.get("REGISTRATION_RETENTION_MONTHS", "12")),
+    "REGISTRATION_RATE_LIMIT": (10, 600),
 }
 
 SESSION_COOKIE_HTTPONLY = True
