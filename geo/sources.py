@@ -17,46 +17,69 @@ class InitiativeSource:
     key = "initiatives"
     label = _("Initiatieven")
 
-    def _public(self, project):
-        return Initiative.objects.filter(project=project, moderation=Moderation.PUBLISHED)
-
     def reach(self, project) -> Reach:
-        """Unique people who submitted or supported a public initiative of the project."""
-        area_by_person: dict[int, str] = {}
-        for user_id, area in self._public(project).filter(submitter__isnull=False).values_list("submitter_id", "area__name"):
-            area_by_person.setdefault(user_id, area or "")
-        for user_id, area in Support.objects.filter(
-            initiative__project=project, initiative__moderation=Moderation.PUBLISHED, user__isnull=False
-        ).values_list("user_id", "initiative__area__name"):
-            area_by_person.setdefault(user_id, area or "")
-        by_area: dict[str, int] = defaultdict(int)
-        for area in area_by_person.values():
-            if area:
-                by_area[area] += 1
-        people = len(area_by_person)
-        return Reach(
-            participants=people,
-            by_group={RESIDENT_GROUP: people} if people else {},
-            invited_by_group={},
-            by_area=dict(by_area),
-        )
+        return self.reach_many([project])[project.pk]
 
     def inputs(self, project) -> list[InputItem]:
-        rows = self._public(project).select_related("theme", "area").order_by("created_at", "pk")
-        return [
-            InputItem(
-                source=self.key, kind="initiative", title=i.title, url=i.get_absolute_url(), submitted_at=i.created_at,
-                status=i.status, status_label=str(Status(i.status).label), answer=i.answer, answered_at=i.answered_at,
-                area=i.area.name if i.area else "", themes=(i.theme.name,), supporters=i.support_count,
-            )
-            for i in rows
-        ]
+        return self.inputs_many([project])[project.pk]
 
     def activities(self, project) -> list:
         return []
 
     def evaluation(self, project) -> Evaluation:
         return Evaluation()
+
+    # Bulk versions (see projects.sources.participation_for): a fixed number of queries
+    # however many projects an overview shows.
+
+    def reach_many(self, projects) -> dict[int, Reach]:
+        """Unique people per project who submitted or supported a public initiative;
+        each person counts once, in the area of the first initiative they took part in."""
+        ids = [p.pk for p in projects]
+        first_area: dict[int, dict[int, str]] = {pk: {} for pk in ids}
+        submitted = (
+            Initiative.objects.filter(project_id__in=ids, moderation=Moderation.PUBLISHED, submitter__isnull=False)
+            .order_by("created_at", "pk").values_list("project_id", "submitter_id", "area__name")
+        )
+        supported = (
+            Support.objects.filter(initiative__project_id__in=ids, initiative__moderation=Moderation.PUBLISHED, user__isnull=False)
+            .order_by("created_at", "pk").values_list("initiative__project_id", "user_id", "initiative__area__name")
+        )
+        for rows in (submitted, supported):
+            for project_id, user_id, area in rows:
+                first_area[project_id].setdefault(user_id, area or "")
+        result = {}
+        for pk, people in first_area.items():
+            by_area: dict[str, int] = defaultdict(int)
+            for area in people.values():
+                if area:
+                    by_area[area] += 1
+            result[pk] = Reach(
+                participants=len(people), by_group={RESIDENT_GROUP: len(people)} if people else {},
+                invited_by_group={}, by_area=dict(by_area),
+            )
+        return result
+
+    def inputs_many(self, projects) -> dict[int, list[InputItem]]:
+        ids = [p.pk for p in projects]
+        result: dict[int, list[InputItem]] = {pk: [] for pk in ids}
+        rows = (
+            Initiative.objects.filter(project_id__in=ids, moderation=Moderation.PUBLISHED)
+            .select_related("theme", "area").order_by("created_at", "pk")
+        )
+        for i in rows:
+            result[i.project_id].append(InputItem(
+                source=self.key, kind="initiative", title=i.title, url=i.get_absolute_url(), submitted_at=i.created_at,
+                status=i.status, status_label=str(Status(i.status).label), answer=i.answer, answered_at=i.answered_at,
+                area=i.area.name if i.area else "", themes=(i.theme.name,), supporters=i.support_count,
+            ))
+        return result
+
+    def activities_many(self, projects) -> dict[int, list]:
+        return {p.pk: [] for p in projects}
+
+    def evaluation_many(self, projects) -> dict[int, Evaluation]:
+        return {p.pk: Evaluation() for p in projects}
 
     def project_has_records(self, project) -> bool:
         return Initiative.objects.filter(project=project).exists()

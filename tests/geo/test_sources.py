@@ -79,3 +79,15 @@ def test_personal_data_delete(source, setup):
     assert second.support_count == Support.objects.filter(initiative=second).count() == 1
     assert source.personal_data(anna) == {"initiatives": [], "supports": [], "reports": []}
     assert source.personal_sections(anna) == []
+
+
+def test_bulk_methods_agree_and_use_fixed_queries(source, setup, django_assert_num_queries):
+    project, *_ = setup
+    other = ProjectPageFactory()
+    InitiativeFactory(project=other)
+    with django_assert_num_queries(2):
+        reach = source.reach_many([project, other])
+    with django_assert_num_queries(1):
+        inputs = source.inputs_many([project, other])
+    assert reach[project.pk] == source.reach(project) and reach[other.pk].participants == 0
+    assert inputs[project.pk] == source.inputs(project) and len(inputs[other.pk]) == 1
