@@ -49,7 +49,11 @@ class SessionPermissionPolicy(ModelPermissionPolicy):
         self.round_path = round_path  # "round" for sessions, "session__round" for outcomes
 
     def user_has_permission(self, user, action):
-        return manageable_rounds(user).exists()
+        # Anyone who may edit some page (a project) may plan sessions; which ones is
+        # decided per instance below.
+        if not (user and user.is_authenticated and user.is_active):
+            return False
+        return user.is_superuser or PagePermissionPolicy().instances_user_has_permission_for(user, "change").exists()
 
     def user_has_any_permission(self, user, actions):
         return self.user_has_permission(user, None)
