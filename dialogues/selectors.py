@@ -147,3 +147,14 @@ def evaluation_comments(session: DialogueSession) -> list[str]:
     return list(
         Evaluation.objects.filter(session=session).exclude(comment="").order_by("?").values_list("comment", flat=True)
     )
+
+
+def outcome_list_published(*, project) -> list:
+    """Published outcomes of a project's live rounds, with their agreements, oldest first."""
+    from .models import SessionOutcome
+
+    rounds = DialogueRoundPage.objects.live().public().child_of(project)
+    return list(
+        SessionOutcome.objects.filter(session__round__in=rounds, published_at__isnull=False)
+        .select_related("session__round").prefetch_related("agreements").order_by("session__starts_at")
+    )

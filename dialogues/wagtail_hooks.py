@@ -2,11 +2,11 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from projects.sections import HOME_SECTIONS_HOOK, PROJECT_SECTIONS_HOOK, PageSection
+from projects.sections import HOME_SECTIONS_HOOK, PROJECT_SECTIONS_HOOK, SLOT_RESULTS, PageSection
 
 from . import admin_urls
 from .models import DialogueRoundPage
-from .selectors import session_list_upcoming
+from .selectors import outcome_list_published, session_list_upcoming
 from .viewsets import outcome_viewset, session_viewset
 
 
@@ -34,6 +34,12 @@ def project_sessions(*, project, request):
         sections.append(PageSection(
             key="dialogues-rounds", title=str(_("Dialoogrondes")), template="dialogues/includes/project_rounds.html",
             context={"rounds": rounds}, order=20,
+        ))
+    outcomes = outcome_list_published(project=project)
+    if outcomes:
+        sections.append(PageSection(
+            key="dialogues-outcomes", title=str(_("Uitkomsten van de bijeenkomsten")),
+            template="dialogues/includes/project_outcomes.html", context={"outcomes": outcomes}, order=20, slot=SLOT_RESULTS,
         ))
     return sections
 

@@ -244,3 +244,6 @@ def test_round_page_shows_published_outcome_without_personal_data(client, round_
         assert text in html, text
     for private in ("Petra Privé", "petra@example.org", "Geheim commentaar"):
         assert private not in html
+    project_html = client.get(round_page.get_parent().url).content.decode()
+    assert "Uitkomsten van de bijeenkomsten" in project_html and f"#outcome-{session.pk}" in project_html
+    assert "1 afspraak" in project_html and "Petra Privé" not in project_html
