@@ -189,8 +189,14 @@ def report_build(
             "total": len(data.activities),
             "held": len(held),
             "cancelled": sum(1 for a in data.activities if a.cancelled),
-            "kinds": _counts(Counter(a.kind for a in data.activities)),
         },
+        "methods": [
+            {"name": labels.get(key, key),
+             "activities": sum(1 for a in data.activities if a.source == key),
+             "inputs": sum(1 for i in others if i.source == key)}
+            for key in data.reach
+            if any(a.source == key for a in data.activities) or any(i.source == key for i in others)
+        ],
         "outcomes": [_item(i) for i in sorted(outcomes, key=lambda i: (i.submitted_at is None, i.submitted_at or now))],
         "themes": _counts(themes),
         "inputs": {

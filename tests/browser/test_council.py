@@ -47,7 +47,7 @@ def test_council_view(page, live_server, fake_source):
     _login(page, live_server, council)
     page.goto("/raad/")
     assert page.locator("h1").inner_text() == "Participatie voor de gemeenteraad"
-    row = page.locator("tr", has_text="Park Zuid")
+    row = page.locator("li.council-project", has_text="Park Zuid")
     assert "42" in row.inner_text()
     assert_accessible(page)
     page.get_by_role("link", name="Verslag van Park Zuid").click()

@@ -281,3 +281,8 @@ def test_report_queries_constant_with_the_real_apps(client, site):
     large_ms, large_queries = bench.measure(large)
     assert report_build(large)["inputs"]["total"] == 100 and report_build(small)["inputs"]["total"] == 10
     assert small_queries == large_queries
+
+
+def test_report_names_the_forms_of_participation(project):
+    report = report_build(project)
+    assert report["methods"] == [{"name": "Proefbron", "activities": 2, "inputs": 3}]
