@@ -21,6 +21,7 @@ MIN_LEVEL = 3
 MAX_LEVEL = 18
 LEVELS = range(MIN_LEVEL, MAX_LEVEL + 1)
 SINGLES_FROM_ZOOM = 16  # from this zoom on, single initiatives (if few enough)
+SINGLES_UP_TO = 100  # at any zoom, a view with this few initiatives shows them one by one
 MAX_FEATURES = 500
 MAX_CELLS = 400  # cells a view may span; a coarser level is chosen above this
 MAX_BYTES = 100_000
@@ -197,7 +198,8 @@ def features(query: MapQuery) -> list[dict]:
         rows = MapCell.objects.filter(level=level, cy__gte=y0, cy__lte=y1, cx__gte=x0, cx__lte=x1, count__gt=0).values_list(
             "count", "sum_lat", "sum_lon"
         )[:MAX_FEATURES]
-        return [_cluster(sum_lon / count, sum_lat / count, count) for count, sum_lat, sum_lon in rows]
+        clusters = [_cluster(sum_lon / count, sum_lat / count, count) for count, sum_lat, sum_lon in rows]
+        return _singles_if_few(public, query.bbox, clusters)
     size = cell_size(level)
     margin = size * 1e-6  # the index narrows by degrees, the cell numbers decide exactly
     cells_box = (x0 * size - 180.0 - margin, y0 * size - 90.0 - margin, (x1 + 1) * size - 180.0 + margin, (y1 + 1) * size - 90.0 + margin)
@@ -209,7 +211,17 @@ def features(query: MapQuery) -> list[dict]:
         .annotate(n=Count("id"), alat=Avg("lat"), alon=Avg("lon"))
         .order_by()[:MAX_FEATURES]
     )
-    return [_cluster(r["alon"], r["alat"], r["n"]) for r in rows]
+    return _singles_if_few(public, query.bbox, [_cluster(r["alon"], r["alat"], r["n"]) for r in rows])
+
+
+def _singles_if_few(public, bbox, clusters: list[dict]) -> list[dict]:
+    """Few initiatives in view (a small municipality, a narrow filter): show each one."""
+    if sum(c["properties"]["count"] for c in clusters) > SINGLES_UP_TO:
+        return clusters
+    rows = _in_bbox(public, bbox).order_by("-support_count", "pk").values(
+        "pk", "lat", "lon", "title", "status", "theme__name", "support_count"
+    )[:SINGLES_UP_TO]
+    return [_single(r) for r in rows]
 
 
 def feature_collection_json(items: list[dict]) -> str:

@@ -13,7 +13,8 @@ BOX = (5.10, 51.99, 5.24, 52.06)
 
 
 @pytest.fixture
-def spread():
+def spread(monkeypatch):
+    monkeypatch.setattr(clustering, "SINGLES_UP_TO", 0)  # these tests look at the clusters themselves
     rng = random.Random(4)
     green, traffic = ThemeFactory(name="Groen"), ThemeFactory(name="Verkeer")
     items = Initiative.objects.bulk_create([
@@ -82,6 +83,14 @@ def test_high_zoom_gives_single_initiatives(spread):
     ids = {f["properties"]["id"] for f in features}
     assert target.pk in ids
     assert all(not f["properties"].get("cluster") for f in features)
+
+
+def test_few_initiatives_are_shown_one_by_one_at_any_zoom(db):
+    theme = ThemeFactory(name="Groen")
+    items = [InitiativeFactory(lat=52.0 + i * 0.005, lon=5.12 + i * 0.01, theme=theme) for i in range(5)]
+    for filters in ({}, {"theme_id": items[0].theme_id}):
+        features = clustering.features(clustering.MapQuery(bbox=BOX, zoom=10, filters=filters))
+        assert {f["properties"]["id"] for f in features} == {i.pk for i in items}
 
 
 def test_many_points_at_high_zoom_are_clustered_and_capped(db):
