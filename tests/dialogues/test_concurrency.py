@@ -9,7 +9,7 @@ from dialogues import services
 from dialogues.models import DialogueSession, Registration, RegistrationStatus as S
 from tests.dialogues.factories import DialogueSessionFactory, registration_data
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def run_threads(targets):

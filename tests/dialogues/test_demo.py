@@ -13,9 +13,7 @@ def counts():
             Agreement.objects.count(), Evaluation.objects.count())
 
 
-# Transactional with serialized rollback: it starts from the migrated data even when an
-# earlier transactional test truncated the tables.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db
 def test_seed_demo_creates_sessions_in_every_state_idempotently():
     call_command("seed_demo", stdout=io.StringIO())
     first = counts()

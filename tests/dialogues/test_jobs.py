@@ -12,7 +12,7 @@ from projects.models import OutgoingMail
 from tests.dialogues.factories import DialogueSessionFactory, registration_data
 from tests.projects.factories import UserFactory
 
-pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 
 def test_reminder_sweep_runs_on_the_worker_and_mail_is_delivered(site, rq_async):
