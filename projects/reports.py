@@ -9,11 +9,13 @@ open data all render that dict, so they always show the same numbers. Writes abo
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections import Counter
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -43,6 +45,8 @@ from .sources import ProjectParticipation, all_sources, participation_for
 
 # The report lists at most this many answered inputs per kind; the results page lists all.
 REPORT_ITEMS_MAX = 100
+# Above this many inputs the PDF of the current report is rendered by a worker, not in a request.
+LIVE_PDF_INLINE_MAX = 500
 
 
 def _date(value) -> str:
@@ -236,6 +240,64 @@ def report_render_pdf(body_html: str, *, title: str) -> bytes:
 
     document = render_to_string("projects/report/pdf.html", {"body": body_html, "title": title})
     return weasyprint.HTML(string=document, base_url=absolute_url("/")).write_pdf()
+
+
+def _live_pdf_name(project_id: int, body_html: str) -> str:
+    digest = hashlib.sha256(body_html.encode()).hexdigest()[:20]
+    return f"participatieverslagen/{project_id}/actueel-{digest}.pdf"
+
+
+def _live_pdf_read(name: str) -> bytes | None:
+    if not default_storage.exists(name):
+        return None
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()
+
+
+def _live_pdf_store(project_id: int, name: str, pdf: bytes) -> None:
+    """Keep one rendered PDF of the current report per project (older ones are stale)."""
+    directory = f"participatieverslagen/{project_id}"
+    try:
+        _dirs, files = default_storage.listdir(directory)
+    except (FileNotFoundError, OSError):
+        files = []
+    for filename in files:
+        path = f"{directory}/{filename}"
+        if filename.startswith("actueel-") and path != name:
+            default_storage.delete(path)
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(pdf))
+
+
+def report_live_pdf(project: ProjectPage) -> bytes | None:
+    """The current report as a PDF, or None while a worker renders it.
+
+    A rendered PDF is kept under a hash of its HTML, so it is reused until the report changes.
+    Small projects are rendered in the request; large ones by a job (``report_live_pdf_render``).
+    """
+    report = report_build(project)
+    body = report_render_html(report)
+    name = _live_pdf_name(project.pk, body)
+    pdf = _live_pdf_read(name)
+    if pdf is not None:
+        return pdf
+    if report["inputs"]["total"] + len(report["outcomes"]) <= LIVE_PDF_INLINE_MAX:
+        pdf = report_render_pdf(body, title=project.title)
+        _live_pdf_store(project.pk, name, pdf)
+        return pdf
+    enqueue(report_live_pdf_render, project.pk)
+    return _live_pdf_read(name)  # without Redis the job has just run in-process
+
+
+def report_live_pdf_render(project_id: int) -> None:
+    """Job: render the current report of a (large) project as a PDF and keep it."""
+    project = ProjectPage.objects.filter(pk=project_id).first()
+    if project is None:
+        return
+    body = report_render_html(report_build(project))
+    name = _live_pdf_name(project.pk, body)
+    if not default_storage.exists(name):
+        _live_pdf_store(project.pk, name, report_render_pdf(body, title=project.title))
 
 
 # --- open data ------------------------------------------------------------------------------

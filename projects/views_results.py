@@ -62,8 +62,9 @@ def report_page(request, project_id):
 
 def report_pdf(request, project_id):
     project = _public_project(project_id)
-    report = reports.report_build(project)
-    pdf = reports.report_render_pdf(reports.report_render_html(report), title=project.title)
+    pdf = reports.report_live_pdf(project)
+    if pdf is None:  # a large project: a worker is making it
+        return render(request, "projects/report/pdf_live_pending.html", {"project": project}, status=202)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="participatieverslag-{slugify(project.title)}.pdf"'
     return response

@@ -286,3 +286,48 @@ def test_report_queries_constant_with_the_real_apps(client, site):
 def test_report_names_the_forms_of_participation(project):
     report = report_build(project)
     assert report["methods"] == [{"name": "Proefbron", "activities": 2, "inputs": 3}]
+
+
+@pytest.fixture
+def fresh_storage(settings):
+    """A new, empty in-memory storage (Django resets default_storage when STORAGES changes)."""
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+
+
+def test_live_pdf_is_reused_until_the_report_changes(client, project, fake_source, monkeypatch, fresh_storage):
+    from projects import reports
+
+    calls = []
+    render = reports.report_render_pdf
+    monkeypatch.setattr(reports, "report_render_pdf", lambda body, title: calls.append(title) or render(body, title=title))
+    first = client.get(f"/projecten/{project.pk}/verslag.pdf")
+    second = client.get(f"/projecten/{project.pk}/verslag.pdf")
+    assert first.content == second.content and len(calls) == 1
+    fake_source.set(project, reach=Reach(participants=50))
+    third = client.get(f"/projecten/{project.pk}/verslag.pdf")
+    assert len(calls) == 2 and "In totaal deden 50 mensen mee." in pdf_text(third.content)
+
+
+def test_large_project_pdf_is_made_by_a_job_without_redis(client, project, monkeypatch, fresh_storage,
+                                                         django_capture_on_commit_callbacks):
+    from projects import reports
+
+    monkeypatch.setattr(reports, "LIVE_PDF_INLINE_MAX", 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.get(f"/projecten/{project.pk}/verslag.pdf")
+    assert first.status_code == 202  # the job runs after the request's transaction
+    response = client.get(f"/projecten/{project.pk}/verslag.pdf")
+    assert response.status_code == 200  # made in-process: without Redis the queue runs at once
+    assert "Herinrichting Marktplein" in pdf_text(response.content)
+
+
+@pytest.mark.redis
+def test_large_project_pdf_waits_for_the_worker(client, project, monkeypatch, rq_async, fresh_storage):
+    from projects import reports
+
+    monkeypatch.setattr(reports, "LIVE_PDF_INLINE_MAX", 1)
+    pending = client.get(f"/projecten/{project.pk}/verslag.pdf")
+    assert pending.status_code == 202 and "De PDF wordt gemaakt" in pending.content.decode()
+    rq_async()
+    ready = client.get(f"/projecten/{project.pk}/verslag.pdf")
+    assert ready.status_code == 200 and "In totaal deden 37 mensen mee." in pdf_text(ready.content)
