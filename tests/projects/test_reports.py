@@ -322,11 +322,13 @@ def test_large_project_pdf_is_made_by_a_job_without_redis(client, project, monke
 
 
 @pytest.mark.redis
-def test_large_project_pdf_waits_for_the_worker(client, project, monkeypatch, rq_async, fresh_storage):
+def test_large_project_pdf_waits_for_the_worker(client, project, monkeypatch, rq_async, fresh_storage,
+                                                django_capture_on_commit_callbacks):
     from projects import reports
 
     monkeypatch.setattr(reports, "LIVE_PDF_INLINE_MAX", 1)
-    pending = client.get(f"/projecten/{project.pk}/verslag.pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        pending = client.get(f"/projecten/{project.pk}/verslag.pdf")
     assert pending.status_code == 202 and "De PDF wordt gemaakt" in pending.content.decode()
     rq_async()
     ready = client.get(f"/projecten/{project.pk}/verslag.pdf")
