@@ -1,0 +1,40 @@
+"""Writes for dialogues. Seat allocation has one home: every change of a session's seat
+counters happens in this package, inside a transaction that holds the session row's lock.
+
+Emails are queued with ``projects.mail.mail_send`` inside the same transaction: they are
+stored with the registration and delivered after commit, so a failing mail server never
+loses or rolls back a registration. Callers import the package: ``from dialogues import services``.
+"""
+
+from .common import STATE_MESSAGES, RegistrationError, hold_duration, waitlist_position
+from .outcomes import evaluation_submit, outcome_publish, outcome_unpublish
+from .registrations import (
+    registration_add_walk_in,
+    registration_cancel,
+    registration_check_in,
+    registration_confirm,
+    registration_create,
+    registration_release_expired,
+    registrations_anonymise,
+    waitlist_promote,
+)
+from .sessions import (
+    session_cancel,
+    session_create,
+    session_delete,
+    session_mark_held,
+    session_message_send,
+    session_update,
+    session_update_capacity,
+)
+from .sweeps import evaluations_request, reminders_send, retention_cutoff, retention_purge
+
+__all__ = [
+    "STATE_MESSAGES", "RegistrationError", "hold_duration", "waitlist_position",
+    "evaluation_submit", "outcome_publish", "outcome_unpublish",
+    "registration_add_walk_in", "registration_cancel", "registration_check_in", "registration_confirm",
+    "registration_create", "registration_release_expired", "registrations_anonymise", "waitlist_promote",
+    "session_cancel", "session_create", "session_delete", "session_mark_held", "session_message_send",
+    "session_update", "session_update_capacity",
+    "evaluations_request", "reminders_send", "retention_cutoff", "retention_purge",
+]

@@ -1,0 +1,63 @@
+"""Publishing a session's outcome and collecting evaluations."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+from ..models import (
+    DialogueSession,
+    Evaluation,
+    Registration,
+    RegistrationStatus,
+    SessionOutcome,
+    SessionStatus,
+)
+from .common import RegistrationError, _mail
+
+
+@transaction.atomic
+def outcome_publish(*, outcome_id: int, now: datetime.datetime | None = None) -> SessionOutcome:
+    """Publish a session's outcome on the round page and email the attendees (once)."""
+    now = now or timezone.now()
+    outcome = SessionOutcome.objects.select_for_update().get(pk=outcome_id)
+    session = DialogueSession.objects.select_related("round").get(pk=outcome.session_id)
+    if session.is_cancelled:
+        raise RegistrationError("cancelled", _("Deze bijeenkomst is afgelast; er is geen uitkomst te publiceren."))
+    first_time = outcome.published_at is None
+    if first_time:
+        outcome.published_at = now
+        outcome.save(update_fields=["published_at"])
+        if session.status == SessionStatus.PLANNED:
+            DialogueSession.objects.filter(pk=session.pk).update(status=SessionStatus.HELD)
+        for registration in session.registrations.filter(status=RegistrationStatus.ATTENDED).exclude(email=""):
+            _mail(registration, session, "outcome_published", outcome=outcome)
+    return outcome
+
+
+@transaction.atomic
+def outcome_unpublish(*, outcome_id: int) -> SessionOutcome:
+    outcome = SessionOutcome.objects.select_for_update().get(pk=outcome_id)
+    outcome.published_at = None
+    outcome.save(update_fields=["published_at"])
+    return outcome
+
+
+@transaction.atomic
+def evaluation_submit(*, registration_id: int, heard: int, useful: int, comment: str = "") -> Evaluation:
+    registration = Registration.objects.select_for_update().get(pk=registration_id)
+    if registration.status != RegistrationStatus.ATTENDED:
+        raise RegistrationError("not_attended", _("Alleen deelnemers die er waren kunnen de bijeenkomst beoordelen."))
+    if Evaluation.objects.filter(registration=registration).exists():
+        raise RegistrationError("already", _("U heeft deze bijeenkomst al beoordeeld. Dank u wel!"))
+    for value in (heard, useful):
+        if value not in range(1, 6):
+            raise RegistrationError("score", _("Kies een cijfer van 1 tot en met 5."))
+    return Evaluation.objects.create(
+        session_id=registration.session_id, registration=registration, heard=heard, useful=useful, comment=comment.strip(),
+    )
+
