@@ -22,6 +22,23 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"Skipped in CI, which counts as a failure: {reason}"
 
 
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests (browser, concurrency) truncate every table afterwards. Give them all
+    serialized rollback, so each starts from the migrated baseline again (content types with
+    their ids, permissions, Wagtail's and our groups, the home page) instead of a half-empty
+    database that depends on test order."""
+    for item in items:
+        if _is_transactional(item) and "django_db_serialized_rollback" not in item.fixturenames:
+            item.fixturenames.append("django_db_serialized_rollback")
+
+
 @pytest.fixture(autouse=True)
 def _service_markers(request):
     """Skip (locally) tests whose service is missing; CI turns that into a failure."""
