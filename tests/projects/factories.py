@@ -15,6 +15,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True  # the verified hook writes EmailAddress rows, not the user
 
     username = factory.Sequence(lambda n: f"bewoner{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
