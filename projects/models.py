@@ -17,6 +17,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from .conf import plugin_setting
 from .blocks import ContentBlock
 from .geometry import GeometryField
 from .panels import ComplianceStatusPanel, FollowerCountPanel
@@ -154,7 +155,9 @@ class ProjectPage(Page):
         ObjectList(Page.settings_panels, heading=_("Instellingen")),
     ])
     parent_page_types = ["projects.ProjectIndexPage"]
-    subpage_types = ["projects.ProjectUpdatePage"]
+    # Participation apps add their page types (a dialogue round...) through the
+    # PARTICIPATIE["PROJECT_SUBPAGE_TYPES"] setting, so projects never names them.
+    subpage_types = ["projects.ProjectUpdatePage", *plugin_setting("PROJECT_SUBPAGE_TYPES", [])]
 
     class Meta:
         verbose_name = _("participatieproject")

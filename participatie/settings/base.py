@@ -256,6 +256,8 @@ PARTICIPATIE = {
     "REGISTRATION_HOLD_HOURS": int(os.environ.get("REGISTRATION_HOLD_HOURS", "24")),
     "REGISTRATION_RETENTION_MONTHS": int(os.environ.get("REGISTRATION_RETENTION_MONTHS", "12")),
     "REGISTRATION_RATE_LIMIT": (10, 600),
+    # Page types of other participation apps that editors may add under a project.
+    "PROJECT_SUBPAGE_TYPES": ["dialogues.DialogueRoundPage"],
 }
 
 SESSION_COOKIE_HTTPONLY = True

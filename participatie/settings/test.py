@@ -1,6 +1,7 @@
 """Fast, isolated settings for the test suite (imports base, never dev)."""
 
 from .base import *  # noqa: F401,F403
+from .base import PARTICIPATIE as BASE_PARTICIPATIE
 from .base import REDIS_URL
 
 DEBUG = False
@@ -24,7 +25,7 @@ RQ_QUEUES = {
 # Rate limits are tested explicitly where they matter.
 ACCOUNT_RATE_LIMITS = False
 PARTICIPATIE = {
-    "SITE_SETTINGS_MODEL": "home.SiteSettings",
+    **BASE_PARTICIPATIE,
     "GEOCODER_URL": "http://127.0.0.1:9/unused",  # tests start a local fake and override this
     "GEOCODER_TIMEOUT": 1.0,
 }

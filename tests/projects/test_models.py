@@ -59,7 +59,7 @@ def test_edit_screen_has_content_participation_and_promote_tabs():
 
 def test_page_tree_rules():
     assert ProjectPage.parent_page_types == ["projects.ProjectIndexPage"]
-    assert ProjectPage.subpage_types == ["projects.ProjectUpdatePage"]
+    assert ProjectPage.subpage_types == ["projects.ProjectUpdatePage", "dialogues.DialogueRoundPage"]
 
 
 def test_project_phases_keep_editor_order(home_page):
@@ -69,3 +69,12 @@ def test_project_phases_keep_editor_order(home_page):
         phase("dialoog", "Dan", today + datetime.timedelta(days=1), today + datetime.timedelta(days=2)),
     ])
     assert [p.title for p in project.phases.order_by("sort_order")] == ["Eerst", "Dan"]
+
+
+def test_editors_can_add_dialogue_rounds_and_news_under_a_project():
+    """The host's PARTICIPATIE["PROJECT_SUBPAGE_TYPES"] adds participation page types."""
+    from dialogues.models import DialogueRoundPage
+    from projects.models import ProjectPage, ProjectUpdatePage
+
+    allowed = set(ProjectPage.allowed_subpage_models())
+    assert {ProjectUpdatePage, DialogueRoundPage} <= allowed
