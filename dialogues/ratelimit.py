@@ -1,19 +1,11 @@
-"""A small fixed-window rate limit on the shared cache (Redis in production), so it holds
-across processes and servers. Used on the public registration form."""
+"""The public registration form's limit per IP address (setting REGISTRATION_RATE_LIMIT)."""
 
 from __future__ import annotations
 
-from django.core.cache import cache
-
 from projects.conf import plugin_setting
+from projects.ratelimit import client_ip, rate_limit_hit
 
 DEFAULT_LIMIT = (10, 600)  # 10 registrations per IP address per 10 minutes
-
-
-def client_ip(request) -> str:
-    # REMOTE_ADDR only: a forwarded header is trivially forged unless the proxy is configured
-    # to set it, which the host does with its own middleware.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def rate_limited(request, scope: str) -> bool:
@@ -22,12 +14,4 @@ def rate_limited(request, scope: str) -> bool:
     if not setting:
         return False
     limit, window = setting
-    key = f"dialogues:rl:{scope}:{client_ip(request)}"
-    if cache.add(key, 1, timeout=window):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window)
-        return False
-    return count > limit
+    return rate_limit_hit(f"dialogues:{scope}:{client_ip(request)}", limit=limit, window=window)

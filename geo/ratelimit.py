@@ -1,12 +1,9 @@
-"""Per-user rate limits on resident actions, counted in the shared cache (works across processes)."""
+"""Per-user limits on resident actions on initiatives (setting GEO_RATE_LIMITS)."""
 
 from __future__ import annotations
 
-import time
-
-from django.core.cache import cache
-
 from projects.conf import plugin_setting
+from projects.ratelimit import rate_limit_hit as _hit
 
 DEFAULT_LIMITS = {  # action: (how many, per seconds)
     "submit": (5, 3600),
@@ -19,11 +16,4 @@ def rate_limit_hit(*, user, action: str) -> bool:
     """Count one ``action`` by ``user``; True when the user went over the limit."""
     limits = {**DEFAULT_LIMITS, **(plugin_setting("GEO_RATE_LIMITS") or {})}
     limit, window = limits[action]
-    key = f"geo:rl:{action}:{user.pk}:{int(time.time() // window)}"
-    cache.add(key, 0, window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window + 5)
-        count = 1
-    return count > limit
+    return _hit(f"geo:{action}:{user.pk}", limit=limit, window=window)
