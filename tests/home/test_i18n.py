@@ -1,0 +1,35 @@
+"""Dutch by default, English available: the interface follows the chosen language."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dutch_is_the_default(client, home_page):
+    html = client.get("/").content.decode()
+    assert '<html lang="nl">' in html
+    assert "Direct naar de inhoud" in html
+    assert "Lopende projecten" in html
+
+
+def test_choosing_english_translates_the_interface(client, home_page):
+    response = client.post("/taal/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Skip to content" in html
+    assert "Current projects" in html
+    assert "Lopende projecten" not in html
+
+
+def test_every_interface_string_has_an_english_translation():
+    """The English catalogue is complete, so English readers never meet stray Dutch UI text."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    path = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    with path.open("rb") as po:
+        catalog = read_po(po)
+    untranslated = [m.id for m in catalog if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)]
+    assert untranslated == []
