@@ -33,3 +33,8 @@ def test_every_interface_string_has_an_english_translation():
         catalog = read_po(po)
     untranslated = [m.id for m in catalog if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)]
     assert untranslated == []
+
+
+def test_an_english_browser_still_gets_dutch_until_english_is_chosen(client, home_page):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="nl">' in html
