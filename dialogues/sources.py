@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.db.models import Count
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,12 +13,13 @@ from projects.sources import Activity, Evaluation, InputItem, Participant, Perso
 from .models import (
     DialogueRoundPage,
     DialogueSession,
+    Evaluation as EvaluationAnswer,
     Registration,
     RegistrationStatus,
     SessionOutcome,
     SessionStatus,
 )
-from .selectors import session_has_outcome, evaluation_summary, registration_list_for_user
+from .selectors import registration_list_for_user, session_has_outcome
 
 INVITED_STATUSES = (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED,
                     RegistrationStatus.ATTENDED, RegistrationStatus.NO_SHOW)
@@ -28,32 +29,72 @@ def _sessions(project):
     return DialogueSession.objects.filter(round__in=DialogueRoundPage.objects.child_of(project))
 
 
+def _round_projects(projects) -> dict[int, int]:
+    """{round page pk: project pk} for the rounds directly under ``projects``, in one query
+    (a round's tree path starts with its project's path)."""
+    by_path = {p.path: p.pk for p in projects}
+    if not by_path:
+        return {}
+    depths = {p.depth + 1 for p in projects}
+    query = Q()
+    for path in by_path:
+        query |= Q(path__startswith=path)
+    steplen = DialogueRoundPage.steplen
+    return {
+        pk: by_path[path[:-steplen]]
+        for pk, path in DialogueRoundPage.objects.filter(query, depth__in=depths).values_list("pk", "path")
+        if path[:-steplen] in by_path
+    }
+
+
 class DialogueSource:
     key = "dialogues"
     label = _("Dialoogbijeenkomsten")
 
+    # One project at a time: the bulk versions below answer for a list of projects in a fixed
+    # number of queries (projects.sources.participation_for, the council overview).
+
     def reach(self, project) -> Reach:
-        rows = (
-            Registration.objects.filter(session__in=_sessions(project), status__in=INVITED_STATUSES)
-            .values("stakeholder_group", "status").annotate(n=Count("pk"))
-        )
-        invited, attended = Counter(), Counter()
-        for row in rows:
-            invited[row["stakeholder_group"]] += row["n"]
-            if row["status"] == RegistrationStatus.ATTENDED:
-                attended[row["stakeholder_group"]] += row["n"]
-        return Reach(participants=sum(attended.values()), by_group=dict(attended), invited_by_group=dict(invited))
+        return self.reach_many([project])[project.pk]
 
     def inputs(self, project) -> list[InputItem]:
-        outcomes = (
-            SessionOutcome.objects.filter(session__in=_sessions(project), published_at__isnull=False)
-            .select_related("session__round").prefetch_related("agreements", "tagged_items__tag")
-            .order_by("session__starts_at")
+        return self.inputs_many([project])[project.pk]
+
+    def activities(self, project) -> list[Activity]:
+        return self.activities_many([project])[project.pk]
+
+    def evaluation(self, project) -> Evaluation:
+        return self.evaluation_many([project])[project.pk]
+
+    def reach_many(self, projects) -> dict[int, Reach]:
+        rounds = _round_projects(projects)
+        invited = {p.pk: Counter() for p in projects}
+        attended = {p.pk: Counter() for p in projects}
+        rows = (
+            Registration.objects.filter(session__round_id__in=rounds, status__in=INVITED_STATUSES)
+            .values("session__round_id", "stakeholder_group", "status").annotate(n=Count("pk")).order_by()
         )
-        items = []
+        for row in rows:
+            project_pk = rounds[row["session__round_id"]]
+            invited[project_pk][row["stakeholder_group"]] += row["n"]
+            if row["status"] == RegistrationStatus.ATTENDED:
+                attended[project_pk][row["stakeholder_group"]] += row["n"]
+        return {
+            pk: Reach(participants=sum(attended[pk].values()), by_group=dict(attended[pk]), invited_by_group=dict(invited[pk]))
+            for pk in invited
+        }
+
+    def inputs_many(self, projects) -> dict[int, list[InputItem]]:
+        rounds = _round_projects(projects)
+        result: dict[int, list[InputItem]] = {p.pk: [] for p in projects}
+        outcomes = (
+            SessionOutcome.objects.filter(session__round_id__in=rounds, published_at__isnull=False)
+            .select_related("session__round").prefetch_related("agreements", "tagged_items__tag")
+            .order_by("session__starts_at", "pk")
+        )
         for outcome in outcomes:
             session = outcome.session
-            items.append(InputItem(
+            result[rounds[session.round_id]].append(InputItem(
                 source=self.key, kind="session", title=f"{session.round.title}: {session.title}",
                 url=session.round.url or "", submitted_at=session.starts_at,
                 status="gepubliceerd", status_label=str(_("Uitkomst gepubliceerd")),
@@ -61,14 +102,16 @@ class DialogueSource:
                 themes=tuple(t.tag.name for t in outcome.tagged_items.all()),
                 agreements=tuple(a.as_dict() for a in outcome.agreements.all()),
             ))
-        return items
+        return result
 
-    def activities(self, project) -> list[Activity]:
+    def activities_many(self, projects) -> dict[int, list[Activity]]:
+        rounds = _round_projects(projects)
+        result: dict[int, list[Activity]] = {p.pk: [] for p in projects}
         now = timezone.now()
-        out = []
-        for session in _sessions(project).select_related("outcome").order_by("starts_at"):
-            outcome = getattr(session, "outcome", None) if session_has_outcome(session) else None
-            out.append(Activity(
+        sessions = DialogueSession.objects.filter(round_id__in=rounds).select_related("outcome").order_by("starts_at", "pk")
+        for session in sessions:
+            outcome = session.outcome if session_has_outcome(session) else None
+            result[rounds[session.round_id]].append(Activity(
                 source=self.key, kind="session", title=session.title, starts_at=session.starts_at, ends_at=session.ends_at,
                 announced_at=session.registration_opens_at or session.announced_at,
                 cancelled=session.status == SessionStatus.CANCELLED,
@@ -76,11 +119,25 @@ class DialogueSource:
                 outcome_published_at=outcome.published_at if outcome else None,
                 evaluation_requested=session.evaluation_requested_at is not None,
             ))
-        return out
+        return result
 
-    def evaluation(self, project) -> Evaluation:
-        summary = evaluation_summary(_sessions(project))
-        return Evaluation(responses=summary["responses"], averages=summary["averages"])
+    def evaluation_many(self, projects) -> dict[int, Evaluation]:
+        rounds = _round_projects(projects)
+        totals = {p.pk: [0, 0, 0] for p in projects}  # responses, sum heard, sum useful
+        rows = (
+            EvaluationAnswer.objects.filter(session__round_id__in=rounds)
+            .values("session__round_id").annotate(n=Count("pk"), heard=Sum("heard"), useful=Sum("useful")).order_by()
+        )
+        for row in rows:
+            total = totals[rounds[row["session__round_id"]]]
+            total[0] += row["n"]
+            total[1] += row["heard"]
+            total[2] += row["useful"]
+        return {
+            pk: Evaluation(responses=n, averages={"gehoord": round(heard / n, 1), "nuttig": round(useful / n, 1)})
+            if n else Evaluation()
+            for pk, (n, heard, useful) in totals.items()
+        }
 
     def project_has_records(self, project) -> bool:
         return _sessions(project).exists()

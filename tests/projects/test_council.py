@@ -162,3 +162,29 @@ def test_home_page_links_council_members_to_their_overview(client, users, site):
     assert "/raad/" not in client.get("/").content.decode()
     client.force_login(users["council"])
     assert "Naar het raadsoverzicht" in client.get("/").content.decode()
+
+
+def test_council_view_queries_are_constant_with_the_real_sources(client, users, site):
+    """The registered dialogues and geo sources answer for all projects at once (their
+    ``*_many`` methods), so the overview does not grow a query per project."""
+    from dialogues import services as dialogue_services
+    from tests.dialogues.factories import DialogueRoundPageFactory, DialogueSessionFactory, registration_data
+    from tests.geo.factories import InitiativeFactory
+
+    client.force_login(users["council"])
+    counts = []
+    made = 0
+    for n in (2, 5):
+        while made < n:
+            project = ProjectPageFactory(groups=["Ouders"])
+            session = DialogueSessionFactory(round=DialogueRoundPageFactory(parent=project))
+            dialogue_services.registration_create(
+                session_id=session.pk, **registration_data(email=f"ouder{made}@example.org", stakeholder_group="Ouders"))
+            InitiativeFactory(project=project)
+            made += 1
+        client.get("/raad/")  # warm the per-process caches (content types, site)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/raad/")
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
