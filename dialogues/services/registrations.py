@@ -106,16 +106,22 @@ def registration_create(
     return registration
 
 
+def _lock_registration(registration_id: int) -> tuple[DialogueSession, Registration]:
+    """Lock a registration's session, then the registration (always in that order, as
+    allocation does, so concurrent confirms, cancels and registrations cannot deadlock)."""
+    session_id = Registration.objects.filter(pk=registration_id).values_list("session_id", flat=True).first()
+    if session_id is None:
+        raise RegistrationError("invalid", _("Deze link is niet geldig."))
+    session = DialogueSession.objects.select_for_update().select_related("round").get(pk=session_id)
+    return session, Registration.objects.select_for_update().get(pk=registration_id)
+
+
 @transaction.atomic
 def registration_confirm(*, registration_id: int, now: datetime.datetime | None = None) -> Registration:
     """Confirm a held seat by the emailed link. Raises RegistrationError when the hold was
     released or the registration cancelled; confirming twice is harmless."""
     now = now or timezone.now()
-    session_id = Registration.objects.filter(pk=registration_id).values_list("session_id", flat=True).first()
-    if session_id is None:
-        raise RegistrationError("invalid", _("Deze link is niet geldig."))
-    session = DialogueSession.objects.select_for_update().select_related("round").get(pk=session_id)
-    registration = Registration.objects.select_for_update().get(pk=registration_id)
+    session, registration = _lock_registration(registration_id)
     if registration.status == RegistrationStatus.PENDING:
         if session.is_cancelled:
             raise RegistrationError("cancelled", STATE_MESSAGES["cancelled"]())
@@ -134,11 +140,7 @@ def registration_confirm(*, registration_id: int, now: datetime.datetime | None 
 def registration_cancel(*, registration_id: int, now: datetime.datetime | None = None, reason: str = "cancelled") -> Registration:
     """Cancel a registration: frees its seat and promotes the first on the waiting list."""
     now = now or timezone.now()
-    session_id = Registration.objects.filter(pk=registration_id).values_list("session_id", flat=True).first()
-    if session_id is None:
-        raise RegistrationError("invalid", _("Deze link is niet geldig."))
-    session = DialogueSession.objects.select_for_update().select_related("round").get(pk=session_id)
-    registration = Registration.objects.select_for_update().get(pk=registration_id)
+    session, registration = _lock_registration(registration_id)
     if registration.status == RegistrationStatus.CANCELLED:
         raise RegistrationError("already", _("U bent al afgemeld voor deze bijeenkomst."))
     if registration.status in (RegistrationStatus.ATTENDED, RegistrationStatus.NO_SHOW) or session.starts_at <= now:
