@@ -14,6 +14,9 @@ from tests.projects.factories import UserFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+WRONG_LOGIN_CODE = "ABCD-EFGH"  # well-formed, but never the emailed code
+
+
 def last_mail_to(address: str):
     messages = [m for m in mail.outbox if address in m.to]
     assert messages, f"no mail to {address}"
@@ -67,8 +70,8 @@ def test_login_by_emailed_code(page, live_server, site):
     page.wait_for_url("**/account/login/code/confirm/")
     assert_accessible(page)
 
-    # A wrong code first: a Dutch error beside the field.
-    page.get_by_label("Code").fill("XXXX-XXXX")
+    # A wrong code first (not the one we were sent): a Dutch error beside the field.
+    page.get_by_label("Code").fill(WRONG_LOGIN_CODE)
     page.get_by_role("button", name="Inloggen").click()
     assert page.locator("#id_code_error").is_visible()
     assert_accessible(page)

@@ -1,43 +1,21 @@
 """Seats under contention (PostgreSQL: select_for_update does nothing on SQLite)."""
 
-import threading
 
 import pytest
-from django.db import connection
 
 from dialogues import services
 from dialogues.models import DialogueSession, Registration, RegistrationStatus as S
+from tests.concurrency import run_concurrently
 from tests.dialogues.factories import DialogueSessionFactory, registration_data
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def run_threads(targets):
-    barrier = threading.Barrier(len(targets))
-    errors = []
-
-    def wrap(fn):
-        def inner():
-            try:
-                barrier.wait()
-                fn()
-            except Exception as exc:  # noqa: BLE001 - collected and asserted below
-                errors.append(exc)
-            finally:
-                connection.close()
-        return inner
-
-    threads = [threading.Thread(target=wrap(t)) for t in targets]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
 
 
 def test_thirty_people_for_ten_seats(site):
     session = DialogueSessionFactory(capacity_onsite=10)
-    errors = run_threads([
+    errors = run_concurrently([
         (lambda i=i: services.registration_create(session_id=session.pk, **registration_data(email=f"p{i}@example.org")))
         for i in range(30)
     ])
@@ -50,7 +28,7 @@ def test_thirty_people_for_ten_seats(site):
 
 def test_same_email_at_once_registers_once(site):
     session = DialogueSessionFactory(capacity_onsite=10)
-    errors = run_threads([
+    errors = run_concurrently([
         (lambda: services.registration_create(session_id=session.pk, **registration_data(email="Zelfde@example.org")))
         for _ in range(8)
     ])
@@ -64,7 +42,7 @@ def test_concurrent_cancel_and_register_keep_invariants(site):
     holders = [r for r in first if r.status == S.PENDING]
     targets = [(lambda r=r: services.registration_cancel(registration_id=r.pk)) for r in holders[:3]]
     targets += [(lambda i=i: services.registration_create(session_id=session.pk, **registration_data(email=f"b{i}@example.org"))) for i in range(6)]
-    errors = run_threads(targets)
+    errors = run_concurrently(targets)
     assert errors == []
     session = DialogueSession.objects.get(pk=session.pk)
     seat_holders = Registration.objects.filter(status__in=[S.PENDING, S.CONFIRMED]).count()

@@ -1,36 +1,16 @@
 """Simultaneous clicks: the support count stays exact (PostgreSQL, real transactions)."""
 
-import threading
 
 import pytest
-from django.db import connection
 
 from geo import clustering, services
 from geo.models import Initiative, MapCell, Support
+from tests.concurrency import run_concurrently
 from tests.conftest import ensure_site
 from tests.geo.factories import InitiativeFactory, ThemeFactory
 from tests.projects.factories import UserFactory
 
 
-def run_together(targets):
-    barrier = threading.Barrier(len(targets))
-    errors = []
-
-    def wrap(fn):
-        try:
-            barrier.wait()
-            fn()
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=wrap, args=(t,)) for t in targets]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
 
 
 @pytest.mark.postgres
@@ -41,11 +21,11 @@ def test_simultaneous_supports_are_counted_exactly():
     users = [UserFactory() for _ in range(8)]
     # every user clicks twice at the same moment; each may count once
     targets = [lambda u=u: services.support_add(initiative=initiative, user=u) for u in users for _ in range(2)]
-    assert run_together(targets) == []
+    assert run_concurrently(targets) == []
     initiative.refresh_from_db()
     assert initiative.support_count == 8 == Support.objects.filter(initiative=initiative).count()
     targets = [lambda u=u: services.support_remove(initiative=initiative, user=u) for u in users[:5] for _ in range(2)]
-    assert run_together(targets) == []
+    assert run_concurrently(targets) == []
     initiative.refresh_from_db()
     assert initiative.support_count == 3 == Support.objects.filter(initiative=initiative).count()
 
@@ -57,7 +37,7 @@ def test_simultaneous_publications_keep_map_cells_exact():
     moderator = UserFactory()
     theme = ThemeFactory()
     pending = [InitiativeFactory(theme=theme, moderation="pending", lat=52.03 + i * 1e-4, lon=5.17) for i in range(8)]
-    assert run_together([lambda i=i: services.initiative_publish(initiative=i, moderator=moderator) for i in pending]) == []
+    assert run_concurrently([lambda i=i: services.initiative_publish(initiative=i, moderator=moderator) for i in pending]) == []
     snapshot = set(MapCell.objects.values_list("level", "cx", "cy", "count"))
     clustering.cells_rebuild()
     assert set(MapCell.objects.values_list("level", "cx", "cy", "count")) == snapshot
