@@ -6,17 +6,16 @@ from __future__ import annotations
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vText
 
-from projects.conf import absolute_url
+from projects.conf import absolute_url, site_url
 
 TZ = ZoneInfo("Europe/Amsterdam")
 
 
 def session_uid(session) -> str:
-    host = urlparse(settings.SITE_URL).hostname or "participatie"
+    host = urlparse(site_url()).hostname or "participatie"
     return f"dialogue-session-{session.pk}@{host}"
 
 

@@ -24,6 +24,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from projects.conf import plugin_setting
+
 # The four phases of Appreciative Inquiry (Waarderend Onderzoek), explained at B1 level.
 AI_PHASES = (
     ("discover", _("Ontdekken"), _("We vertellen elkaar wat nu al goed gaat in de buurt.")),
@@ -97,8 +99,8 @@ class DialogueRoundPage(Page):
             for item in context["session_items"]
             if item["session"].latitude is not None and not item["session"].is_cancelled
         ]
-        context["map_tiles_url"] = settings.MAP_TILES_URL
-        context["map_tiles_attribution"] = settings.MAP_TILES_ATTRIBUTION
+        context["map_tiles_url"] = plugin_setting("MAP_TILES_URL")
+        context["map_tiles_attribution"] = plugin_setting("MAP_TILES_ATTRIBUTION")
         return context
 
 

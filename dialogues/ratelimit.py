@@ -5,12 +5,10 @@ from __future__ import annotations
 from projects.conf import plugin_setting
 from projects.ratelimit import client_ip, rate_limit_hit
 
-DEFAULT_LIMIT = (10, 600)  # 10 registrations per IP address per 10 minutes
-
 
 def rate_limited(request, scope: str) -> bool:
     """Count this request; True when the client went over the limit for ``scope``."""
-    setting = plugin_setting("REGISTRATION_RATE_LIMIT", DEFAULT_LIMIT)
+    setting = plugin_setting("REGISTRATION_RATE_LIMIT")
     if not setting:
         return False
     limit, window = setting

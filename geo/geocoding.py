@@ -53,12 +53,12 @@ class Location:
 
 
 def _base_url() -> str:
-    return plugin_setting("GEOCODER_URL", "https://api.pdok.nl/bzk/locatieserver/search/v3_1").rstrip("/")
+    return plugin_setting("GEOCODER_URL").rstrip("/")
 
 
 def _get_json(endpoint: str, params: dict) -> dict:
     url = f"{_base_url()}/{endpoint}?{urllib.parse.urlencode(params)}"
-    timeout = float(plugin_setting("GEOCODER_TIMEOUT", 3))
+    timeout = float(plugin_setting("GEOCODER_TIMEOUT"))
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - configured https/http URL
             body = response.read(1_000_000)

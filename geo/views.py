@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -13,7 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from projects.conf import site_config
+from projects.conf import plugin_setting, site_config
 from projects.models import ProjectPage
 
 from . import services
@@ -31,8 +30,8 @@ def _map_base_config(request) -> dict:
         "center": list(config.map_center),
         "zoom": config.map_zoom,
         "bounds": list(config.map_bounds) if config.map_bounds else None,
-        "tiles_url": settings.MAP_TILES_URL,
-        "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
+        "tiles_url": plugin_setting("MAP_TILES_URL"),
+        "tiles_attribution": plugin_setting("MAP_TILES_ATTRIBUTION"),
     }
 
 

@@ -1,8 +1,11 @@
-"""How the plugin reads its host site's choices.
+"""How the plugin reads its host site's choices: every setting, with its default, in one place.
 
-The plugin never imports the host. A host names, in ``settings.PARTICIPATIE``, a Wagtail
-site setting model (``SITE_SETTINGS_MODEL``) with the fields read below; without one, the
-Django settings' defaults apply. Everything map- and municipality-specific goes through here.
+The plugin never imports the host. A host configures it in ``settings.PARTICIPATIE`` (a dict);
+each key it may set is listed, with its default and meaning, in ``DEFAULTS`` below, and every
+module of ``projects``, ``dialogues`` and ``geo`` reads it through ``plugin_setting(name)``.
+An unknown name raises, so a typo in the plugin is caught by the tests rather than silently
+falling back. The municipality's name and map come from a Wagtail site setting model
+(``SITE_SETTINGS_MODEL``) through ``site_config()``.
 """
 
 from __future__ import annotations
@@ -11,6 +14,56 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
+
+_PDOK_TILES = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png"
+
+DEFAULTS: dict[str, object] = {
+    # "app_label.ModelName" of a Wagtail site setting with the fields ``site_config()`` reads
+    # (municipality_name, map_center_lat, map_center_lon, map_zoom, map_bounds_*, contact_email).
+    "SITE_SETTINGS_MODEL": "projects.MunicipalitySettings",
+    # The host template the apps' pages extend; it must define the blocks title, extra_css,
+    # content and extra_js (checked by ``manage.py check``).
+    "BASE_TEMPLATE": "base.html",
+    # The public address of the site for links in mail and jobs (no request to build them from).
+    # Empty: top-level SITE_URL, then WAGTAILADMIN_BASE_URL (see ``site_url()``).
+    "SITE_URL": "",
+    # Map background tiles (Leaflet URL template) and their attribution (HTML).
+    "MAP_TILES_URL": _PDOK_TILES,
+    "MAP_TILES_ATTRIBUTION": 'Kaartgegevens &copy; <a href="https://www.kadaster.nl">Kadaster</a>',
+    # The PDOK Locatieserver (or a compatible service) for addresses typed instead of a map click.
+    "GEOCODER_URL": "https://api.pdok.nl/bzk/locatieserver/search/v3_1",
+    "GEOCODER_TIMEOUT": 3.0,  # seconds
+    # How long an unconfirmed dialogue registration holds its seat.
+    "REGISTRATION_HOLD_HOURS": 24,
+    # How long registrations keep personal data after their round ended.
+    "REGISTRATION_RETENTION_MONTHS": 12,
+    # The public registration form's limit: (how many, per seconds) per IP address.
+    "REGISTRATION_RATE_LIMIT": (10, 600),
+    # Overrides of the map's rate limits, {action: (how many, per seconds)}; see geo/ratelimit.py.
+    "GEO_RATE_LIMITS": {},
+    # Page types of other participation apps that editors may add under a project.
+    "PROJECT_SUBPAGE_TYPES": ["dialogues.DialogueRoundPage"],
+    # Seconds between two looks at the schedule by ``manage.py participatie_scheduler``.
+    "SCHEDULER_TICK_SECONDS": 30,
+}
+
+
+def plugin_setting(name: str):
+    """``settings.PARTICIPATIE[name]``, or its default from ``DEFAULTS``."""
+    if name not in DEFAULTS:
+        raise KeyError(f"Unknown PARTICIPATIE setting {name!r}; add it to projects.conf.DEFAULTS")
+    return getattr(settings, "PARTICIPATIE", {}).get(name, DEFAULTS[name])
+
+
+def site_url() -> str:
+    """The site's public base URL, without a trailing slash."""
+    url = (
+        plugin_setting("SITE_URL")
+        or getattr(settings, "SITE_URL", "")
+        or getattr(settings, "WAGTAILADMIN_BASE_URL", "")
+        or "http://localhost:8000"
+    )
+    return url.rstrip("/")
 
 
 @dataclass(frozen=True)
@@ -29,8 +82,18 @@ class SiteConfig:
         return min_lon <= lon <= max_lon and min_lat <= lat <= max_lat
 
 
-def plugin_setting(name: str, default=None):
-    return getattr(settings, "PARTICIPATIE", {}).get(name, default)
+# The fields ``site_config()`` reads from the site settings model (the system checks verify them).
+SITE_SETTINGS_FIELDS = (
+    "municipality_name",
+    "map_center_lat",
+    "map_center_lon",
+    "map_zoom",
+    "map_bounds_min_lon",
+    "map_bounds_min_lat",
+    "map_bounds_max_lon",
+    "map_bounds_max_lat",
+    "contact_email",
+)
 
 
 def _settings_model():
@@ -77,4 +140,4 @@ def absolute_url(path: str) -> str:
     """A full URL for links in emails and jobs, which have no request."""
     if path.startswith(("http://", "https://")):
         return path
-    return settings.SITE_URL.rstrip("/") + path
+    return site_url() + path

@@ -19,7 +19,13 @@ logger = logging.getLogger(__name__)
 
 
 def queue_is_async(queue: str) -> bool:
-    return bool(settings.RQ_QUEUES.get(queue, {}).get("ASYNC", True))
+    """Whether ``queue`` goes through Redis. A queue the host did not configure in
+    ``RQ_QUEUES`` (or no ``RQ_QUEUES`` at all) runs in-process, like an ``ASYNC: False`` one:
+    a host without Redis still gets its jobs done."""
+    config = (getattr(settings, "RQ_QUEUES", None) or {}).get(queue)
+    if config is None:
+        return False
+    return bool(config.get("ASYNC", True))
 
 
 def _run_now(func: Callable, args: tuple, kwargs: dict) -> None:
@@ -34,7 +40,7 @@ def _enqueue_now(func: Callable, args: tuple, kwargs: dict, queue: str, at: date
         if at is None:
             _run_now(func, args, kwargs)
         # Without a scheduler there is nothing to hold a timed job; the periodic sweeps
-        # (see participatie/cron.py) do that work from the database instead.
+        # (see projects/schedule.py) do that work from the database instead.
         return
     import django_rq
 

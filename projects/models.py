@@ -157,7 +157,7 @@ class ProjectPage(Page):
     parent_page_types = ["projects.ProjectIndexPage"]
     # Participation apps add their page types (a dialogue round...) through the
     # PARTICIPATIE["PROJECT_SUBPAGE_TYPES"] setting, so projects never names them.
-    subpage_types = ["projects.ProjectUpdatePage", *plugin_setting("PROJECT_SUBPAGE_TYPES", [])]
+    subpage_types = ["projects.ProjectUpdatePage", *plugin_setting("PROJECT_SUBPAGE_TYPES")]
 
     class Meta:
         verbose_name = _("participatieproject")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .conf import site_config
+from .conf import plugin_setting, site_config
 from .models import (
     LADDER_EXPLANATIONS,
     PLAN_QUESTIONS,
@@ -110,8 +109,8 @@ def project_map_config(project: ProjectPage, *, request=None) -> dict | None:
         "area": project.area,
         "center": list(config.map_center),
         "zoom": config.map_zoom,
-        "tiles_url": settings.MAP_TILES_URL,
-        "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
+        "tiles_url": plugin_setting("MAP_TILES_URL"),
+        "tiles_attribution": plugin_setting("MAP_TILES_ATTRIBUTION"),
     }
 
 

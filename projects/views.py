@@ -73,7 +73,7 @@ def my_data(request):
             "sections": sections,
             "follows": selectors.user_follow_list(user=request.user),
             "mail_retention_days": MAIL_RETENTION_DAYS,
-            "registration_retention_months": plugin_setting("REGISTRATION_RETENTION_MONTHS", 12),
+            "registration_retention_months": plugin_setting("REGISTRATION_RETENTION_MONTHS"),
         },
     )
 

@@ -20,8 +20,6 @@ from ..models import (
 )
 
 
-DEFAULT_HOLD_HOURS = 24
-DEFAULT_RETENTION_MONTHS = 12
 REMINDER_WINDOW = datetime.timedelta(hours=24)
 EVALUATION_WINDOW = datetime.timedelta(days=30)
 SEAT_FIELD = {AttendanceMode.ONSITE: "seats_taken_onsite", AttendanceMode.ONLINE: "seats_taken_online"}
@@ -39,7 +37,7 @@ class RegistrationError(Exception):
 
 
 def hold_duration() -> datetime.timedelta:
-    return datetime.timedelta(hours=plugin_setting("REGISTRATION_HOLD_HOURS", DEFAULT_HOLD_HOURS))
+    return datetime.timedelta(hours=plugin_setting("REGISTRATION_HOLD_HOURS"))
 
 
 STATE_MESSAGES = {

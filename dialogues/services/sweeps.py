@@ -17,7 +17,7 @@ from ..models import (
     RegistrationStatus,
     SessionStatus,
 )
-from .common import DEFAULT_RETENTION_MONTHS, EVALUATION_WINDOW, REMINDER_WINDOW, _mail
+from .common import EVALUATION_WINDOW, REMINDER_WINDOW, _mail
 from .registrations import registrations_anonymise
 
 
@@ -75,7 +75,7 @@ def evaluations_request(*, now: datetime.datetime | None = None) -> int:
 
 
 def retention_cutoff(now: datetime.datetime) -> datetime.datetime:
-    months = int(plugin_setting("REGISTRATION_RETENTION_MONTHS", DEFAULT_RETENTION_MONTHS))
+    months = int(plugin_setting("REGISTRATION_RETENTION_MONTHS"))
     return now - datetime.timedelta(days=round(months * 30.44))
 
 

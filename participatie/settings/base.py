@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from projects.conf import DEFAULTS as PARTICIPATIE_DEFAULTS
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -226,26 +228,23 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
-# Maps: PDOK BRT-Achtergrondkaart by default; a municipality may use its own tiles.
-MAP_TILES_URL = os.environ.get(
-    "MAP_TILES_URL",
-    "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png",
-)
-MAP_TILES_ATTRIBUTION = os.environ.get(
-    "MAP_TILES_ATTRIBUTION", 'Kaartgegevens &copy; <a href="https://www.kadaster.nl">Kadaster</a>'
-)
+# Maps: PDOK BRT-Achtergrondkaart by default (projects/conf.py); a municipality may use its own tiles.
+# The admin's drawing map (django-leaflet) shows the same tiles as the public maps.
+_MAP_TILES = {key: os.environ.get(key) or PARTICIPATIE_DEFAULTS[key] for key in ("MAP_TILES_URL", "MAP_TILES_ATTRIBUTION")}
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (52.0907, 5.1214),
     "DEFAULT_ZOOM": 12,
     "MIN_ZOOM": 6,
     "MAX_ZOOM": 19,
-    "TILES": [("BRT-Achtergrondkaart", MAP_TILES_URL, {"attribution": MAP_TILES_ATTRIBUTION})],
     "ATTRIBUTION_PREFIX": "Leaflet",
     "RESET_VIEW": False,
+    "TILES": [("BRT-Achtergrondkaart", _MAP_TILES["MAP_TILES_URL"], {"attribution": _MAP_TILES["MAP_TILES_ATTRIBUTION"]})],
 }
 
-# The participation plugin. Host sites configure it here; see projects/conf.py.
+# The participation plugin. Host sites configure it here; every key and its default is in projects/conf.py.
 PARTICIPATIE = {
+    "SITE_URL": SITE_URL,
+    **_MAP_TILES,
     # A Wagtail site setting model whose fields give the municipality's name and map
     # (municipality_name, map_center_lat, map_center_lon, map_zoom, map_bounds_*).
     "SITE_SETTINGS_MODEL": "home.SiteSettings",

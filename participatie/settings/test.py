@@ -26,6 +26,7 @@ RQ_QUEUES = {
 ACCOUNT_RATE_LIMITS = False
 PARTICIPATIE = {
     **BASE_PARTICIPATIE,
+    "SITE_URL": SITE_URL,
     "GEOCODER_URL": "http://127.0.0.1:9/unused",  # tests start a local fake and override this
     "GEOCODER_TIMEOUT": 1.0,
 }
