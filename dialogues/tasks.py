@@ -1,4 +1,4 @@
-"""Periodic sweeps for dialogues, registered in the host's cron (participatie/cron.py).
+"""Periodic sweeps for dialogues, registered in DialoguesConfig.ready() (see projects/schedule.py).
 
 Timed work reads the database instead of holding one scheduled job per registration: a
 moved session moves its reminder, and a Redis flush loses nothing.

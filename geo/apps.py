@@ -14,3 +14,11 @@ class GeoConfig(AppConfig):
         from .sources import InitiativeSource
 
         register(InitiativeSource())
+
+        from datetime import time
+
+        from projects.schedule import periodic_job
+
+        from .tasks import map_cells_rebuild
+
+        periodic_job("geo_map_cells_rebuild", map_cells_rebuild, daily_at=time(4, 0))

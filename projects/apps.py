@@ -9,4 +9,15 @@ class ProjectsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from datetime import time, timedelta
+
+        from . import checks  # noqa: F401  (registers the system checks)
         from . import signals  # noqa: F401  (connects page_published for project updates)
+        from .mail import mail_purge_old, mail_retry_pending
+        from .schedule import periodic_job
+        from .tasks import policy_warn_contacts, results_sweep
+
+        periodic_job("mail_retry_pending", mail_retry_pending, queue="mail", every=timedelta(minutes=5))
+        periodic_job("mail_purge_old", mail_purge_old, daily_at=time(3, 30))
+        periodic_job("policy_warn_contacts", policy_warn_contacts, daily_at=time(4, 15))
+        periodic_job("projects_results_sweep", results_sweep, every=timedelta(minutes=15))

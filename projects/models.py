@@ -481,3 +481,20 @@ class ParticipationReport(models.Model):
 
     def __str__(self):
         return f"{self.project} v{self.version}"
+
+
+class JobRun(models.Model):
+    """The last run of one periodic job (projects/schedule.py), so "due" survives restarts and
+    two schedulers never start the same run twice (the start is claimed with a conditional UPDATE)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("periodieke taak")
+        verbose_name_plural = _("periodieke taken")
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,1 @@
+"""System checks: tell a host, in plain words, what it forgot (filled in below)."""
