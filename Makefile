@@ -36,10 +36,10 @@ test: $(VENV)/.installed-test
 	DJANGO_SETTINGS_MODULE=participatie.settings.test $(PY) manage.py compile_translations
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Background jobs: an RQ worker with scheduler, and the periodic jobs of participatie/cron.py.
+# Background jobs: an RQ worker, and the scheduler that enqueues the apps' periodic jobs.
 worker: migrate
 	@test -n "$$REDIS_URL" || (echo "Set REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0 make worker" && exit 1)
-	$(PY) manage.py rqcron participatie.cron & $(PY) manage.py rqworker default mail --with-scheduler
+	$(PY) manage.py participatie_scheduler & $(PY) manage.py rqworker default mail --with-scheduler
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media static_collected
