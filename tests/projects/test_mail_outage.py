@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
+from email import message_from_bytes
 
 import pytest
 import time_machine
@@ -15,7 +16,6 @@ from aiosmtpd.controller import Controller
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
-from email import message_from_bytes
 from wagtail.models import ModelLogEntry
 
 from dialogues import services as dialogue_services
