@@ -285,34 +285,46 @@ class UpdateNotification(models.Model):
 
 
 class OutgoingMail(models.Model):
-    """The outbox. Every email is stored first, then delivered by a job that retries.
+    """The outbox. Every email is stored first, then delivered by a job that tries once.
 
-    A failing mail server or a Redis outage delays mail but never loses it; the periodic
-    sweep ``mail_retry_pending`` delivers what is still pending. Sent mail is removed after
+    The database holds the retry schedule (``next_attempt_at``); the periodic sweep
+    ``projects.mail.mail_retry_pending`` hands due mail to the queue, for three days, then
+    the mail counts as failed and administrators see it. See ``projects.mail`` for the
+    states and what a crash in each can cause. Sent mail is removed after
     ``MAIL_RETENTION_DAYS`` (personal data: the address and the content).
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Wacht")
+        SENDING = "sending", _("Wordt verstuurd")
         SENT = "sent", _("Verstuurd")
         FAILED = "failed", _("Mislukt")
+        UNCERTAIN = "uncertain", _("Onzeker")
 
-    to = models.EmailField()
-    subject = models.CharField(max_length=300)
-    body_text = models.TextField()
-    body_html = models.TextField(blank=True)
+    to = models.EmailField(_("aan"))
+    subject = models.CharField(_("onderwerp"), max_length=300)
+    body_text = models.TextField(_("tekst"))
+    body_html = models.TextField(_("HTML"), blank=True)
     # [{"filename": ..., "content": <text>, "mimetype": ...}] (text attachments such as .ics)
     attachments = models.JSONField(default=list, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    last_error = models.TextField(_("laatste fout"), blank=True)
+    created_at = models.DateTimeField(_("aangemaakt"), default=timezone.now)
+    # Start of the retry window; an administrator's "try again" starts a new one.
+    queued_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("volgende poging"), null=True, blank=True, default=timezone.now)
+    sending_started_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("verstuurd op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("uitgaande e-mail")
         verbose_name_plural = _("uitgaande e-mails")
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["status", "next_attempt_at"], name="projects_mail_due_idx"),
+        ]
+        permissions = [("retry_outgoingmail", _("Kan uitgaande e-mail opnieuw laten versturen"))]
 
     def __str__(self):
         return f"{self.subject} → {self.to}"

@@ -1,9 +1,23 @@
 """Admin viewsets of projects (registered in wagtail_hooks.py)."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.views import generic
+from wagtail.admin.widgets.button import HeaderButton, ListingButton
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
-from .models import Decision
+from .mail import RETRYABLE, mail_retry
+from .models import Decision, OutgoingMail
 
 
 class DecisionViewSet(ModelViewSet):
@@ -22,3 +36,108 @@ class DecisionViewSet(ModelViewSet):
 
 
 decision_viewset = DecisionViewSet("decisions")
+
+
+# --- The outbox ------------------------------------------------------------------------
+
+
+class OutboxPermissionPolicy(ModelPermissionPolicy):
+    """The outbox is read-only in the admin, for superusers too: mail is written by the code
+    that sends it. Viewing (which shows personal data: addresses and content) needs
+    ``projects.view_outgoingmail``; trying again needs ``projects.retry_outgoingmail``."""
+
+    def user_has_permission(self, user, action):
+        if action in {"add", "change", "delete"}:
+            return False
+        return super().user_has_permission(user, action)
+
+
+register_permission_policy(OutgoingMail, OutboxPermissionPolicy(OutgoingMail))
+
+
+def _can_retry(user) -> bool:
+    return user.has_perm("projects.retry_outgoingmail")
+
+
+class OutboxIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        # The listing never shows the content; it can be large.
+        return super().get_base_queryset().defer("body_text", "body_html", "attachments")
+
+    @property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if _can_retry(self.request.user):
+            buttons.append(HeaderButton(_("Alle mislukte en onzekere opnieuw proberen"),
+                                        url=reverse("outbox:retry") + "?alle=1", icon_name="resubmit"))
+        return buttons
+
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        if _can_retry(self.request.user) and instance.status in RETRYABLE:
+            buttons.append(ListingButton(_("Opnieuw proberen"), url=reverse("outbox:retry") + f"?id={instance.pk}",
+                                         icon_name="resubmit", priority=5))
+        return buttons
+
+
+class OutboxInspectView(generic.InspectView):
+    @property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if _can_retry(self.request.user) and self.object.status in RETRYABLE:
+            buttons.append(HeaderButton(_("Opnieuw proberen"), url=reverse("outbox:retry") + f"?id={self.object.pk}",
+                                        icon_name="resubmit"))
+        return buttons
+
+
+def outbox_retry(request):
+    """Confirm (GET) and do (POST) "Opnieuw proberen" for one mail (``id``) or for every failed
+    and uncertain mail (``alle``)."""
+    if not _can_retry(request.user):
+        raise PermissionDenied
+    params = request.POST if request.method == "POST" else request.GET
+    if params.get("alle"):
+        mails = OutgoingMail.objects.filter(status__in=[OutgoingMail.Status.FAILED, OutgoingMail.Status.UNCERTAIN])
+    else:
+        ids = params.getlist("id")
+        if not ids or not all(value.isdigit() for value in ids):
+            return HttpResponseBadRequest(_gettext("Geef aan welke e-mail opnieuw verstuurd moet worden."))
+        mails = OutgoingMail.objects.filter(pk__in=[int(value) for value in ids], status__in=RETRYABLE)
+    ids = list(mails.values_list("pk", flat=True))
+    if request.method == "POST":
+        count = mail_retry(mail_ids=ids, user=request.user)
+        messages.success(request, ngettext("%(count)s e-mail wordt opnieuw verstuurd.",
+                                           "%(count)s e-mails worden opnieuw verstuurd.", count) % {"count": count})
+        return redirect("outbox:index")
+    return TemplateResponse(request, "projects/admin/outbox_retry.html", {
+        "title": _gettext("Opnieuw proberen"), "mails": mails.order_by("pk")[:50], "count": len(ids),
+        "ids": ids if not params.get("alle") else [], "all": bool(params.get("alle")),
+    })
+
+
+class OutboxViewSet(ModelViewSet):
+    """The outbox: waiting, failed and uncertain mail with the reason, for administrators."""
+
+    model = OutgoingMail
+    icon = "mail"
+    menu_label = _("Uitgaande e-mail")
+    menu_order = 900
+    add_to_settings_menu = True
+    index_view_class = OutboxIndexView
+    inspect_view_class = OutboxInspectView
+    inspect_view_enabled = True
+    inspect_view_fields = ["to", "subject", "status", "attempts", "last_error", "created_at", "next_attempt_at",
+                           "sent_at", "body_text"]
+    form_fields = ["to"]  # never editable (see OutboxPermissionPolicy); required by ModelViewSet
+    list_display = ["subject", "to", "status", "attempts", Column("last_error", label=_("laatste fout")),
+                    "next_attempt_at", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["to", "subject"]
+    ordering = ["-created_at"]
+    copy_view_enabled = False
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [path("opnieuw/", outbox_retry, name="retry")]
+
+
+outbox_viewset = OutboxViewSet("outbox", url_prefix="uitgaande-email")

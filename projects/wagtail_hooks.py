@@ -46,6 +46,21 @@ def register_decision_viewset():
     return decision_viewset
 
 
+@hooks.register("register_admin_viewset")
+def register_outbox_viewset():
+    from .viewsets import outbox_viewset
+
+    return outbox_viewset
+
+
+@hooks.register("register_log_actions")
+def register_mail_log_actions(actions):
+    from django.utils.translation import gettext_lazy
+
+    actions.register_action("projects.mail_retry", gettext_lazy("Opnieuw proberen"),
+                            gettext_lazy("E-mail opnieuw aangeboden om te versturen"))
+
+
 @hooks.register("register_admin_urls")
 def register_results_admin_urls():
     from django.urls import path

@@ -9,7 +9,19 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.db import transaction
 from django.utils import timezone
 
-from projects.mail import MAX_ATTEMPTS, mail_deliver, mail_purge_old, mail_queue, mail_retry_pending, mail_send
+import time_machine
+
+from projects.mail import (
+    RETRY_WINDOW,
+    STUCK_AFTER,
+    mail_deliver,
+    mail_purge_old,
+    mail_queue,
+    mail_retry_pending,
+    mail_send,
+    message_id,
+    retry_delay,
+)
 from projects.models import OutgoingMail
 
 pytestmark = pytest.mark.django_db
@@ -66,24 +78,90 @@ def test_failing_mail_server_keeps_the_mail_pending_and_never_raises(settings, d
     record.refresh_from_db()
     assert record.status == OutgoingMail.Status.PENDING
     assert record.attempts == 1 and "421" in record.last_error
+    assert record.next_attempt_at - timezone.now() > timedelta(seconds=50)  # first retry after a minute
 
-    # The sweep hands it over again once the server is back.
+    # Not due yet: the sweep leaves it alone.
+    assert mail_retry_pending() == 0
+    # The sweep hands it over again once it is due and the server is back.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    OutgoingMail.objects.filter(pk=record.pk).update(created_at=timezone.now() - timedelta(minutes=10))
-    with django_capture_on_commit_callbacks(execute=True):
-        assert mail_retry_pending() == 1
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert mail_retry_pending() == 1
     record.refresh_from_db()
-    assert record.status == OutgoingMail.Status.SENT
-    assert len(mail.outbox) == 1
+    assert record.status == OutgoingMail.Status.SENT and record.attempts == 2
+    assert len(mail.outbox) == 1 and mail.outbox[0].extra_headers["Message-ID"] == message_id(record)
 
 
-def test_delivery_gives_up_after_max_attempts(settings):
+def test_retry_intervals_grow_to_six_hours():
+    waits = [retry_delay(n) for n in range(1, 12)]
+    assert waits[:7] == [timedelta(minutes=m) for m in (1, 5, 15, 30, 60, 120, 240)]
+    assert set(waits[7:]) == {timedelta(hours=6)}
+    assert waits == sorted(waits)
+
+
+def test_delivery_gives_up_only_after_the_retry_window(settings):
     settings.EMAIL_BACKEND = "tests.projects.test_mail.BrokenBackend"
-    record = OutgoingMail.objects.create(to="a@example.org", subject="s", body_text="t", attempts=MAX_ATTEMPTS - 1)
-    with pytest.raises(SMTPException):
+    start = timezone.now() - RETRY_WINDOW + timedelta(minutes=1)
+    record = OutgoingMail.objects.create(to="a@example.org", subject="s", body_text="t", queued_at=start,
+                                         next_attempt_at=start, attempts=20)
+    assert mail_deliver(record.pk) is False
+    record.refresh_from_db()
+    assert record.status == OutgoingMail.Status.PENDING and record.attempts == 21
+    with time_machine.travel(record.next_attempt_at + timedelta(seconds=1)):
         mail_deliver(record.pk)
     record.refresh_from_db()
-    assert record.status == OutgoingMail.Status.FAILED
+    assert record.status == OutgoingMail.Status.FAILED and record.next_attempt_at is None
+    assert "421" in record.last_error
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        assert mail_retry_pending() == 0  # failed mail waits for an administrator
+
+
+def test_a_mail_is_not_tried_before_it_is_due():
+    record = OutgoingMail.objects.create(to="a@example.org", subject="s", body_text="t",
+                                         next_attempt_at=timezone.now() + timedelta(minutes=5))
+    assert mail_deliver(record.pk) is False
+    assert mail.outbox == [] and OutgoingMail.objects.get(pk=record.pk).attempts == 0
+
+
+def test_an_interrupted_delivery_becomes_uncertain_and_is_not_resent():
+    started = timezone.now() - STUCK_AFTER - timedelta(seconds=1)
+    stuck = OutgoingMail.objects.create(to="a@example.org", subject="s", body_text="t", attempts=1,
+                                        status=OutgoingMail.Status.SENDING, sending_started_at=started)
+    busy = OutgoingMail.objects.create(to="b@example.org", subject="s", body_text="t", attempts=1,
+                                       status=OutgoingMail.Status.SENDING, sending_started_at=timezone.now())
+    assert mail_retry_pending() == 0
+    stuck.refresh_from_db()
+    busy.refresh_from_db()
+    assert stuck.status == OutgoingMail.Status.UNCERTAIN and "onbekend" in stuck.last_error
+    assert busy.status == OutgoingMail.Status.SENDING  # still within the SMTP timeout
+    assert mail_deliver(stuck.pk) is False and mail.outbox == []
+
+
+def test_the_sweep_works_in_bounded_batches_oldest_due_first(django_capture_on_commit_callbacks):
+    now = timezone.now()
+    mails = [OutgoingMail.objects.create(to=f"p{i}@example.org", subject="s", body_text="t",
+                                         next_attempt_at=now - timedelta(minutes=10 - i)) for i in range(5)]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert mail_retry_pending(batch=3) == 3
+    assert sorted(m.to[0] for m in mail.outbox) == [m.to for m in mails[:3]]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert mail_retry_pending(batch=3) == 2
+    assert len(mail.outbox) == 5
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_delivering_the_same_mail_send_it_once():
+    from tests.concurrency import run_concurrently
+
+    record = OutgoingMail.objects.create(to="a@example.org", subject="s", body_text="t")
+    results = []
+    errors = run_concurrently([lambda: results.append(mail_deliver(record.pk)) for _ in range(4)])
+    assert errors == []
+    assert sorted(results) == [False, False, False, True]
+    assert len(mail.outbox) == 1
+    record.refresh_from_db()
+    assert record.status == OutgoingMail.Status.SENT and record.attempts == 1
 
 
 def test_sent_mail_is_not_delivered_twice():
@@ -102,7 +180,7 @@ def test_old_sent_mail_is_purged_but_pending_mail_is_kept():
 
 
 @pytest.mark.redis
-def test_with_redis_the_worker_delivers_and_retries_with_backoff(rq_async, settings, django_capture_on_commit_callbacks):
+def test_with_redis_the_worker_delivers_and_the_database_holds_the_retry(rq_async, settings, django_capture_on_commit_callbacks):
     import django_rq
     from rq.registry import ScheduledJobRegistry
 
@@ -120,8 +198,8 @@ def test_with_redis_the_worker_delivers_and_retries_with_backoff(rq_async, setti
     rq_async()
     failing.refresh_from_db()
     assert failing.status == OutgoingMail.Status.PENDING and failing.attempts == 1
-    # RQ scheduled a retry with backoff instead of dropping the job.
-    assert ScheduledJobRegistry(queue=queue).count == 1
+    # The next attempt is in the database, not in Redis: a flush cannot lose it.
+    assert failing.next_attempt_at > timezone.now() and ScheduledJobRegistry(queue=queue).count == 0
 
 
 def test_redis_down_does_not_break_the_request(settings, django_capture_on_commit_callbacks):
