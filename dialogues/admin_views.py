@@ -93,8 +93,13 @@ def export_xlsx(request, session_id: int):
     sheet = workbook.active
     sheet.title = "Aanmeldingen"
     sheet.append([label for _f, label in EXPORT_COLUMNS])
-    for row in _export_rows(session, request):
-        sheet.append([_safe_cell(v) for v in row])
+    for row_number, row in enumerate(_export_rows(session, request), start=2):
+        for column, value in enumerate(row, start=1):
+            # Every cell an explicit string cell: "=1+1" stays text without the CSV's visible
+            # apostrophe (openpyxl would otherwise store a value starting with "=" as a formula).
+            cell = sheet.cell(row=row_number, column=column)
+            cell.value = str(value)
+            cell.data_type = "s"
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

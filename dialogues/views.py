@@ -74,6 +74,13 @@ def registration_detail(request, token: str):
     registration = _registration_from(token, "cancel")
     if registration is None or registration.anonymised_at:
         return _invalid_link(request)
+    if registration.session.ends_at <= timezone.now():
+        # The link carries personal data and a cancel button; once the session is over it has
+        # no use left, so a forwarded or leaked mail no longer opens it.
+        return _invalid_link(request, _(
+            "Deze link werkt niet meer, want de bijeenkomst is voorbij. "
+            "Heeft u een vraag? Neem dan contact op met de gemeente."
+        ), status=410)
     if request.method == "POST":
         try:
             services.registration_cancel(registration_id=registration.pk)

@@ -21,6 +21,11 @@ def rate_limit_hit(key: str, *, limit: int, window: int) -> bool:
     return count > limit
 
 
+def rate_limit_count(key: str, *, window: int) -> int:
+    """Hits on ``key`` in the current window, without counting one."""
+    return int(cache.get(f"rl:{key}:{int(time.time() // window)}") or 0)
+
+
 def client_ip(request) -> str:
     # REMOTE_ADDR only: a forwarded header is trivially forged unless the proxy is configured
     # to set it, which the host does with its own middleware.

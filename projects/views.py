@@ -5,11 +5,10 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +17,7 @@ from .accounts import CONFIRM_WORD, AccountDeleteForm
 from .conf import plugin_setting
 from .mail import MAIL_RETENTION_DAYS
 from .models import ProjectPage
+from .security import safe_next_url
 
 
 @require_POST
@@ -39,9 +39,9 @@ def unfollow(request, project_id):
         return redirect_to_login(project.url or "/")
     services.follow_delete(project=project, user=request.user)
     messages.success(request, _("U volgt dit project niet meer."))
-    next_url = request.POST.get("next", "")  # e.g. back to "Mijn gegevens"
-    if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        return redirect(next_url)
+    next_url = safe_next_url(request, request.POST.get("next"))  # e.g. back to "Mijn gegevens"
+    if next_url:
+        return HttpResponseRedirect(next_url)
     return redirect(project.url or "/")
 
 

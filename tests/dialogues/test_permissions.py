@@ -170,6 +170,16 @@ def test_export_neutralises_spreadsheet_formulas(client, setup):
     client.force_login(users["editor"])
     csv_text = client.get(f"/admin/dialogen/sessie/{session.pk}/export.csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in csv_text
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    content = client.get(f"/admin/dialogen/sessie/{session.pk}/export.xlsx").content
+    names = {load_workbook(io.BytesIO(content)).active.cell(row=r, column=1).value for r in (2, 3)}
+    assert '=HYPERLINK("x")' in names  # as typed, no apostrophe
+    sheet_xml = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "quotePrefix" not in sheet_xml
 
 
 def test_round_page_form_offers_the_projects_groups(setup):

@@ -247,3 +247,19 @@ def test_round_page_shows_published_outcome_without_personal_data(client, round_
     project_html = client.get(round_page.get_parent().url).content.decode()
     assert "Uitkomsten van de bijeenkomsten" in project_html and f"#outcome-{session.pk}" in project_html
     assert "1 afspraak" in project_html and "Petra Privé" not in project_html
+
+
+def test_cancel_link_expires_once_the_session_has_ended(client, session):
+    registration = services.registration_create(session_id=session.pk, **registration_data())
+    link = f"/dialoog/afmelden/{tokens.make_token(registration.pk, 'cancel')}/"
+    assert client.get(link).status_code == 200
+    from django.utils import timezone
+
+    type(session).objects.filter(pk=session.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=3), ends_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    for response in (client.get(link), client.post(link)):
+        assert response.status_code == 410
+        assert "de bijeenkomst is voorbij" in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.is_active

@@ -39,3 +39,15 @@ def test_production_refuses_to_start_when_unsafe(env, message):
     result = run_manage("check", **env)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_every_cookie_is_secure_and_samesite_in_production():
+    code = (
+        "from django.conf import settings as s; "
+        "print([s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.LANGUAGE_COOKIE_SECURE, "
+        "s.SESSION_COOKIE_SAMESITE, s.CSRF_COOKIE_SAMESITE, s.LANGUAGE_COOKIE_SAMESITE, "
+        "s.SESSION_COOKIE_HTTPONLY, s.LANGUAGE_COOKIE_HTTPONLY])"
+    )
+    result = run_manage("shell", "-c", code, SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="participatie.example.nl")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[True, True, True, 'Lax', 'Lax', 'Lax', True, True]"
