@@ -9,10 +9,10 @@ PYTEST_ARGS ?=
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet --disable-pip-version-check --upgrade pip
 
 $(VENV)/.installed-runtime: requirements.txt | $(VENV)/bin/python
-	$(PIP) install --quiet -r requirements.txt
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-test: requirements.txt requirements-test.txt | $(VENV)/bin/python

@@ -1,6 +1,9 @@
 """``manage.py seed_demo``: demo content for Gemeente Lindewaard. Idempotent."""
 
+import logging
+
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from home.demo import dialogues as demo_dialogues
 from home.demo import geo as demo_geo
@@ -12,9 +15,20 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.stdout.write("Demo-inhoud laden...")
-        projects = demo_projects.seed(stdout=self.stdout)
-        demo_dialogues.seed(stdout=self.stdout, projects=projects)
-        demo_geo.seed(stdout=self.stdout, projects=projects)
+        # Wagtail runs a task (search index, references) per saved page and logs each at INFO:
+        # hundreds of lines that would hide the demo logins below.
+        tasks_logger = logging.getLogger("django_tasks")
+        level = tasks_logger.level
+        tasks_logger.setLevel(logging.WARNING)
+        # The demo's notifications go to made-up residents; printed by the console backend they
+        # would bury the logins too. They still pass through the outbox, into memory.
+        try:
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                projects = demo_projects.seed(stdout=self.stdout)
+                demo_dialogues.seed(stdout=self.stdout, projects=projects)
+                demo_geo.seed(stdout=self.stdout, projects=projects)
+        finally:
+            tasks_logger.setLevel(level)
         self.stdout.write(self.style.SUCCESS("Klaar. Demo-accounts (wachtwoord: %s):" % demo_projects.DEMO_PASSWORD))
         for email, role, *_rest in demo_projects.DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:<24} {role}")
