@@ -194,7 +194,7 @@ def _answer(host, status, path, body):
     """Why a request failed, short: Django's debug page is long, its title and exception say it."""
     title = re.search(r"<title>(.*?)</title>", body, re.S)
     value = re.search(r'<pre class="exception_value">(.*?)</pre>', body, re.S)
-    summary = " ".join(m.group(1).split() for m in (title, value) if m) or body[:800]
+    summary = " | ".join(" ".join(m.group(1).split()) for m in (title, value) if m) or body[:800]
     return f"{path} answered {status}: {summary}"
 
 
@@ -244,10 +244,11 @@ def test_my_page_sends_anonymous_visitors_to_the_login(fresh_host):
     assert headers["Location"].startswith("/account/login/")
 
 
-def test_council_view_answers(fresh_host):
-    status, _, body = Browser().request("/raad/")
-    assert status == 200, _answer(fresh_host, status, "/raad/", body)
-    assert "Een nieuw plein voor de Lindenwijk" in body
+def test_council_view_answers_as_in_the_demo_host(fresh_host):
+    """As in the demo host (tests/projects/test_council.py): anonymous visitors are sent to the login."""
+    status, headers, body = Browser().request("/raad/")
+    assert status == 302, _answer(fresh_host, status, "/raad/", body)
+    assert headers["Location"].startswith("/account/login/")
 
 
 def test_switching_to_english_uses_the_plugin_catalogue(fresh_host):
