@@ -1,0 +1,44 @@
+"""Redis down (cache and queues on a port nobody listens on): pages answer and input is kept."""
+
+import socket
+
+import pytest
+from django.test import override_settings
+
+from dialogues import services
+from dialogues.models import Registration
+from projects.models import OutgoingMail
+from tests.dialogues.factories import DialogueRoundPageFactory, DialogueSessionFactory, registration_data
+
+pytestmark = pytest.mark.django_db
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def redis_down(settings):
+    url = f"redis://127.0.0.1:{_closed_port()}/0"
+    with override_settings(
+        CACHES={"default": {"BACKEND": "projects.cache.ResilientRedisCache", "LOCATION": url}},
+        RQ_QUEUES={name: {"URL": url, "DEFAULT_TIMEOUT": 60, "ASYNC": True} for name in ("default", "mail")},
+    ):
+        yield url
+
+
+def test_registration_create_commits_with_its_mail_pending(site, redis_down, django_capture_on_commit_callbacks):
+    session = DialogueSessionFactory(round=DialogueRoundPageFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = services.registration_create(session_id=session.pk, **registration_data())
+    assert Registration.objects.filter(pk=registration.pk).exists()
+    mail = OutgoingMail.objects.get(to="fatima@example.org")
+    assert mail.status == OutgoingMail.Status.PENDING
+
+
+def test_round_page_answers_200(site, redis_down, client):
+    round_page = DialogueRoundPageFactory()
+    assert client.get("/").status_code == 200
+    assert client.get(round_page.url).status_code == 200
