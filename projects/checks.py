@@ -21,7 +21,6 @@ REQUIRED_APPS = (
     "allauth.account",
     "leaflet",
     "django_rq",
-    "django.contrib.humanize",
 )
 ACCOUNT_MIDDLEWARE = "allauth.account.middleware.AccountMiddleware"
 ALLAUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
