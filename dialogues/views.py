@@ -35,12 +35,12 @@ def session_register(request, session_id: int):
     state = session.registration_state()
     form = RegistrationForm(request.POST or None, session=session, user=request.user)
     if request.method == "POST" and state == "open":
-        if rate_limited(request, "register"):
-            form.add_error(None, _("U heeft te vaak een aanmelding verstuurd. Probeer het over tien minuten opnieuw."))
-            return render(request, "dialogues/register.html", {"session": session, "form": form, "state": state}, status=429)
         if form.is_valid():
             data = form.cleaned_data
             user = form.user
+            if rate_limited(request, "register", email=user.email if user else data["email"], session_id=session.pk):
+                form.add_error(None, _("U heeft te vaak een aanmelding verstuurd. Probeer het over tien minuten opnieuw."))
+                return render(request, "dialogues/register.html", {"session": session, "form": form, "state": state}, status=429)
             try:
                 registration = services.registration_create(
                     session_id=session.pk,

@@ -37,8 +37,14 @@ DEFAULTS: dict[str, object] = {
     "REGISTRATION_HOLD_HOURS": 24,
     # How long registrations keep personal data after their round ended.
     "REGISTRATION_RETENTION_MONTHS": 12,
-    # The public registration form's limit: (how many, per seconds) per IP address.
-    "REGISTRATION_RATE_LIMIT": (10, 600),
+    # The public registration form's limits, counted on valid submissions only: (how many, per
+    # seconds) per IP address (generous: a group may register from one address), and per email
+    # address per session. ``None`` switches a limit off (dialogues/ratelimit.py).
+    "REGISTRATION_RATE_LIMIT": (60, 600),
+    "REGISTRATION_EMAIL_RATE_LIMIT": (3, 3600),
+    # Failed logins (every login form, the Wagtail admin's too; projects/auth.py):
+    # {"ip": (how many, per seconds), "account": (how many, per seconds)}; empty: 10/min per IP, 5 per 5 min per account.
+    "LOGIN_FAILED_RATE_LIMITS": {},
     # Overrides of the map's rate limits, {action: (how many, per seconds)}; see geo/ratelimit.py.
     "GEO_RATE_LIMITS": {},
     # Page types of other participation apps that editors may add under a project.

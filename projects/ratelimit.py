@@ -33,8 +33,12 @@ def rate_limit_hit(key: str, *, limit: int, window: int) -> bool:
 
 
 def rate_limit_count(key: str, *, window: int) -> int:
-    """Hits on ``key`` in the current window, without counting one."""
-    return int(cache.get(f"rl:{key}:{int(time.time() // window)}") or 0)
+    """Hits on ``key`` in the current window, without counting one (0 when the cache fails: open)."""
+    try:
+        return int(cache.get(f"rl:{key}:{int(time.time() // window)}") or 0)
+    except Exception as exc:  # noqa: BLE001 - fail open, like rate_limit_hit
+        logger.warning("Rate limit %s not read (cache unavailable: %s)", key, exc)
+        return 0
 
 
 def client_ip(request) -> str:

@@ -259,7 +259,10 @@ PARTICIPATIE = {
     # keep personal data after their round ended, and the public form's rate limit per IP.
     "REGISTRATION_HOLD_HOURS": int(os.environ.get("REGISTRATION_HOLD_HOURS", "24")),
     "REGISTRATION_RETENTION_MONTHS": int(os.environ.get("REGISTRATION_RETENTION_MONTHS", "12")),
-    "REGISTRATION_RATE_LIMIT": (10, 600),
+    # Valid registrations per IP per 10 minutes (a generous ceiling: groups share one address),
+    # and per email address per session per hour (dialogues/ratelimit.py).
+    "REGISTRATION_RATE_LIMIT": (60, 600),
+    "REGISTRATION_EMAIL_RATE_LIMIT": (3, 3600),
     # Page types of other participation apps that editors may add under a project.
     "PROJECT_SUBPAGE_TYPES": ["dialogues.DialogueRoundPage"],
 }

@@ -263,3 +263,18 @@ def test_cancel_link_expires_once_the_session_has_ended(client, session):
         assert "de bijeenkomst is voorbij" in response.content.decode()
     registration.refresh_from_db()
     assert registration.is_active
+
+
+def test_a_group_registers_from_one_address_but_one_email_is_limited_per_session(client, round_page):
+    session = DialogueSessionFactory(round=round_page, capacity_onsite=30)
+    for i in range(12):  # more than the old per-IP limit of 10, each with its own email
+        response = client.post(url(session), {**FORM, "email": f"groep{i}@example.org"}, REMOTE_ADDR="10.9.9.9")
+        assert response.status_code == 302, i
+    # Invalid submissions are not counted.
+    for _ in range(5):
+        assert client.post(url(session), {**FORM, "email": "geen-email"}, REMOTE_ADDR="10.9.9.9").status_code == 400
+    for _ in range(3):
+        assert client.post(url(session), {**FORM, "email": "herhaal@example.org"}, REMOTE_ADDR="10.9.9.8").status_code != 429
+    response = client.post(url(session), {**FORM, "email": "herhaal@example.org"}, REMOTE_ADDR="10.9.9.7")
+    assert response.status_code == 429
+    assert "te vaak een aanmelding" in response.content.decode()
