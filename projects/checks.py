@@ -24,6 +24,8 @@ REQUIRED_APPS = (
 )
 ACCOUNT_MIDDLEWARE = "allauth.account.middleware.AccountMiddleware"
 ALLAUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
+LOGIN_LIMIT_BACKEND = "projects.auth.LoginRateLimitBackend"
+MALFORMED_INPUT_MIDDLEWARE = "projects.security.RejectMalformedInputMiddleware"
 BASE_BLOCKS = ("title", "extra_css", "content", "extra_js")
 CONTEXT_PROCESSOR = "projects.context_processors.participatie"
 # A few public URL names per app, with the view module that must answer them.
@@ -46,6 +48,17 @@ def check_installed(app_configs=None, **kwargs):
             "allauth's authentication backend is missing: residents cannot log in with their email address.",
             hint=f"Add {ALLAUTH_BACKEND!r} to AUTHENTICATION_BACKENDS (keep ModelBackend for the admin).",
             id="participatie.E003",
+        ))
+    backends = list(settings.AUTHENTICATION_BACKENDS)
+    if not backends or backends[0] != LOGIN_LIMIT_BACKEND:
+        errors.append(Warning(
+            "Failed logins are not limited: the admin login accepts unlimited password guesses.",
+            hint=f"Put {LOGIN_LIMIT_BACKEND!r} first in AUTHENTICATION_BACKENDS.", id="participatie.W003",
+        ))
+    if MALFORMED_INPUT_MIDDLEWARE not in settings.MIDDLEWARE:
+        errors.append(Warning(
+            "Requests with NUL bytes or invalid UTF-8 can reach the database and answer 500.",
+            hint=f"Add {MALFORMED_INPUT_MIDDLEWARE!r} to MIDDLEWARE, after CommonMiddleware.", id="participatie.W004",
         ))
     return errors
 

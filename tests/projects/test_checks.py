@@ -48,8 +48,20 @@ def test_missing_allauth_middleware_and_backend():
         AUTHENTICATION_BACKENDS=["django.contrib.auth.backends.ModelBackend"],
     ):
         errors = checks.check_installed()
-    assert ids(errors) == ["participatie.E002", "participatie.E003"]
+    # Without the plugin's login limit backend first, a warning says failed logins are unlimited.
+    assert ids(errors) == ["participatie.E002", "participatie.E003", "participatie.W003"]
     assert checks.ALLAUTH_BACKEND in errors[1].hint
+
+
+def test_login_limit_backend_and_malformed_input_middleware():
+    with override_settings(
+        MIDDLEWARE=[m for m in settings.MIDDLEWARE if m != checks.MALFORMED_INPUT_MIDDLEWARE],
+        AUTHENTICATION_BACKENDS=[b for b in settings.AUTHENTICATION_BACKENDS if b != checks.LOGIN_LIMIT_BACKEND]
+        + [checks.LOGIN_LIMIT_BACKEND],
+    ):
+        warnings = checks.check_installed()
+    assert ids(warnings) == ["participatie.W003", "participatie.W004"]
+    assert "first" in warnings[0].hint
 
 
 def test_site_settings_model_must_exist_and_have_the_fields():
