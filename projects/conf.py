@@ -29,8 +29,14 @@ class SiteConfig:
         return min_lon <= lon <= max_lon and min_lat <= lat <= max_lat
 
 
+DEFAULTS = {
+    # The host template plugin pages extend; it needs the blocks title, extra_css, content, extra_js.
+    "BASE_TEMPLATE": "base.html",
+}
+
+
 def plugin_setting(name: str, default=None):
-    return getattr(settings, "PARTICIPATIE", {}).get(name, default)
+    return getattr(settings, "PARTICIPATIE", {}).get(name, DEFAULTS.get(name) if default is None else default)
 
 
 def _settings_model():
