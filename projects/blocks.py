@@ -1,4 +1,4 @@
-"""StreamField blocks for project content. Each block renders with templates/blocks/<name>.html."""
+"""StreamField blocks for project content. Each block renders with projects/templates/projects/blocks/<name>.html."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -18,7 +18,7 @@ class ImageBlock(blocks.StructBlock):
     class Meta:
         icon = "image"
         label = _("Afbeelding")
-        template = "blocks/image.html"
+        template = "projects/blocks/image.html"
 
 
 class DocumentBlock(blocks.StructBlock):
@@ -28,7 +28,7 @@ class DocumentBlock(blocks.StructBlock):
     class Meta:
         icon = "doc-full"
         label = _("Document")
-        template = "blocks/document.html"
+        template = "projects/blocks/document.html"
 
 
 class FAQItemBlock(blocks.StructBlock):
@@ -43,15 +43,15 @@ class FAQBlock(blocks.StructBlock):
     class Meta:
         icon = "help"
         label = _("Veelgestelde vragen")
-        template = "blocks/faq.html"
+        template = "projects/blocks/faq.html"
 
 
 class ContentBlock(blocks.StreamBlock):
     text = blocks.RichTextBlock(
         label=_("Tekst"), features=["h2", "h3", "bold", "italic", "link", "ul", "ol", "document-link"],
-        template="blocks/text.html",
+        template="projects/blocks/text.html",
     )
     image = ImageBlock()
     document = DocumentBlock()
-    embed = EmbedBlock(label=_("Video of embed"), icon="media", template="blocks/embed.html")
+    embed = EmbedBlock(label=_("Video of embed"), icon="media", template="projects/blocks/embed.html")
     faq = FAQBlock()
