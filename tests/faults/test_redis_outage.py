@@ -1,6 +1,12 @@
 """Redis down (cache and queues on a port nobody listens on): pages answer and input is kept."""
 
 import socket
+import subprocess
+import sys
+import time
+from email import message_from_bytes
+from email.header import decode_header, make_header
+from pathlib import Path
 
 import pytest
 from django.test import override_settings
@@ -13,6 +19,8 @@ from tests.geo.conftest import houten, resident  # noqa: F401 - fixtures shared 
 from tests.geo.factories import ThemeFactory
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _closed_port() -> int:
@@ -81,3 +89,101 @@ def test_plain_redis_cache_down_cannot_roll_back_a_registration_or_an_initiative
     assert confirmation.status == OutgoingMail.Status.PENDING
     assert session.round.url in confirmation.body_text  # the round link was still computed
     assert OutgoingMail.objects.get(to=resident.email).status == OutgoingMail.Status.PENDING
+
+
+# --- The real parts: a private redis-server stopped and started, a worker, the scheduler, SMTP ---
+
+OUTAGE_REDIS_PORT = 7808
+OUTAGE_SMTP_PORT = 7809
+
+
+class Recorder:
+    """aiosmtpd handler that keeps (recipient, subject) of every accepted message."""
+
+    def __init__(self):
+        self.received: list[tuple[str, str]] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.content)
+        subject = str(make_header(decode_header(message["Subject"])))
+        self.received.extend((rcpt, subject) for rcpt in envelope.rcpt_tos)
+        return "250 Message accepted for delivery"
+
+
+def _log_tail(*paths) -> str:
+    return "\n".join(f"--- {p.name}\n{p.read_text()[-3000:]}" for p in paths if p.exists())
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_redis_stopped_pages_answer_input_is_kept_and_mail_arrives_once_after_it_returns(
+    transactional_db, houten, resident, client, settings, tmp_path
+):
+    from aiosmtpd.controller import Controller
+    from geo.models import Initiative
+
+    from tests.projects.test_scheduler import _start_redis, _stop, _subprocess_env, _wait_for
+
+    redis_url = f"redis://127.0.0.1:{OUTAGE_REDIS_PORT}/0"
+    settings.CACHES = {"default": {"BACKEND": "projects.cache.ResilientRedisCache", "LOCATION": redis_url}}
+    settings.RQ_QUEUES = {name: {"URL": redis_url, "DEFAULT_TIMEOUT": 60, "ASYNC": True} for name in ("default", "mail")}
+    server = _start_redis(tmp_path, port=OUTAGE_REDIS_PORT)
+    smtp = Recorder()
+    controller = Controller(smtp, hostname="127.0.0.1", port=OUTAGE_SMTP_PORT)
+    worker = scheduler = None
+    smtp_started = False
+    logs = [tmp_path / "worker.log", tmp_path / "scheduler.log"]
+    log_files = [open(path, "w") for path in logs]
+    try:
+        round_page = DialogueRoundPageFactory()
+        session = DialogueSessionFactory(round=round_page)
+        theme = ThemeFactory(name="Groen")
+        project = round_page.get_parent()
+        assert client.get(round_page.url).status_code == 200  # warms the cache while Redis is up
+
+        # (a) Redis goes away.
+        _stop(server)
+        register_url = f"/dialoog/sessie/{session.pk}/aanmelden/"
+        for url in ("/", project.url, round_page.url, register_url, "/initiatief/kaart/"):
+            assert client.get(url).status_code == 200, url
+        form = {"name": "Jan de Boer", "email": "jan@example.org", "stakeholder_group": "Bewoner", "consent": "on"}
+        assert client.post(register_url, form).status_code == 302
+        client.force_login(resident)
+        initiative_form = {"title": "Bankje bij de speeltuin", "description": "Graag een bankje.", "theme": theme.pk,
+                           "address": "", "lat": "52.03", "lon": "5.17"}
+        assert client.post("/initiatief/nieuw/", initiative_form).status_code == 302
+        assert Registration.objects.filter(session=session, email="jan@example.org").exists()
+        assert Initiative.objects.filter(submitter=resident, title="Bankje bij de speeltuin").exists()
+        pending = {m.to: m for m in OutgoingMail.objects.all()}
+        assert set(pending) == {"jan@example.org", resident.email}
+        assert {m.status for m in pending.values()} == {OutgoingMail.Status.PENDING}
+
+        # (b) Redis returns (empty: the delivery jobs queued during the outage never got there).
+        server = _start_redis(tmp_path, port=OUTAGE_REDIS_PORT)
+        controller.start()
+        smtp_started = True
+        env = {**_subprocess_env(redis_url, "tests.faults.outage_settings"), "TEST_SMTP_PORT": str(OUTAGE_SMTP_PORT)}
+        worker = subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "rqworker", "default", "mail", "--with-scheduler"],
+            env=env, stdout=log_files[0], stderr=subprocess.STDOUT, cwd=ROOT,
+        )
+        scheduler = subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "participatie_scheduler", "--tick", "0.3"],
+            env=env, stdout=log_files[1], stderr=subprocess.STDOUT, cwd=ROOT,
+        )
+        recipients = {"jan@example.org", resident.email}
+        assert _wait_for(lambda: {rcpt for rcpt, _ in smtp.received} >= recipients, 60), _log_tail(*logs)
+        time.sleep(2)  # several scheduler ticks more: nothing is sent a second time
+        assert sorted(rcpt for rcpt, _ in smtp.received) == sorted(recipients), smtp.received
+        assert set(OutgoingMail.objects.values_list("status", flat=True)) == {OutgoingMail.Status.SENT}
+        assert worker.poll() is None and scheduler.poll() is None, _log_tail(*logs)
+    finally:
+        for proc in (scheduler, worker):
+            if proc is not None:
+                _stop(proc)
+        _stop(server)
+        if smtp_started:
+            controller.stop()
+        for f in log_files:
+            f.close()
