@@ -15,8 +15,8 @@ from dialogues import services
 from dialogues.models import Registration
 from projects.models import OutgoingMail
 from tests.dialogues.factories import DialogueRoundPageFactory, DialogueSessionFactory, registration_data
-from tests.geo.conftest import houten, resident  # noqa: F401 - fixtures shared with the geo tests
-from tests.geo.factories import ThemeFactory
+from tests.geo.conftest import houten, moderator, resident  # noqa: F401 - fixtures shared with the geo tests
+from tests.geo.factories import InitiativeFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +89,38 @@ def test_plain_redis_cache_down_cannot_roll_back_a_registration_or_an_initiative
     assert confirmation.status == OutgoingMail.Status.PENDING
     assert session.round.url in confirmation.body_text  # the round link was still computed
     assert OutgoingMail.objects.get(to=resident.email).status == OutgoingMail.Status.PENDING
+
+
+def test_plain_redis_cache_down_cannot_roll_back_the_rest_of_the_write_path(
+    houten, resident, moderator, plain_redis_down, django_capture_on_commit_callbacks
+):
+    from dialogues.models import RegistrationStatus
+    from geo import services as geo_services
+    from geo.models import StatusChange, Support
+    from projects import services as project_services
+    from projects.models import ProjectFollow
+
+    session = DialogueSessionFactory(round=DialogueRoundPageFactory())
+    project = session.round.get_parent().specific
+    initiative = InitiativeFactory()
+    with plain_redis_down, django_capture_on_commit_callbacks(execute=True):
+        first = services.registration_create(session_id=session.pk, **registration_data(email="a@example.org"))
+        second = services.registration_create(session_id=session.pk, **registration_data(email="b@example.org"))
+        services.registration_confirm(registration_id=first.pk)
+        services.registration_cancel(registration_id=second.pk)
+        assert geo_services.support_add(initiative=initiative, user=resident) is True
+        project_services.follow_create(project=project, user=resident)
+        geo_services.initiative_set_status(initiative=initiative, to_status="in_behandeling", answer="We kijken ernaar.", by=moderator)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (RegistrationStatus.CONFIRMED, RegistrationStatus.CANCELLED)
+    assert Support.objects.filter(initiative=initiative, user=resident).exists()
+    assert ProjectFollow.objects.filter(project=project, user=resident).exists()
+    assert StatusChange.objects.filter(initiative=initiative, to_status="in_behandeling").exists()
+    # Confirmation and cancellation mail carry the round link and wait in the outbox.
+    for mail in OutgoingMail.objects.filter(to__in=["a@example.org", "b@example.org"]):
+        assert mail.status == OutgoingMail.Status.PENDING and session.round.url in mail.body_text
+    assert OutgoingMail.objects.filter(to__in=["a@example.org", "b@example.org"]).count() >= 3
 
 
 # --- The real parts: a private redis-server stopped and started, a worker, the scheduler, SMTP ---
