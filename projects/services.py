@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .conf import absolute_url
+from .links import page_path
 from .mail import mail_send
 from .models import OutgoingMail, ProjectFollow, ProjectPage, ProjectUpdatePage, UpdateNotification
 from .sources import all_sources
@@ -64,7 +65,7 @@ def update_notify_followers(*, update: ProjectUpdatePage) -> int:
             context={
                 "project": project,
                 "update": update,
-                "update_url": absolute_url(update.url or ""),
+                "update_url": absolute_url(page_path(update, "")),
                 "unsubscribe_url": absolute_url(reverse("projects:unfollow_token", args=[follow_token(follow)])),
             },
         )
@@ -103,7 +104,7 @@ def user_data_export(*, user) -> dict[str, Any]:
         "follows": [
             {
                 "project": f.project.title,
-                "url": absolute_url(f.project.url or ""),
+                "url": absolute_url(page_path(f.project, "")),
                 "since": f.created_at.isoformat(),
             }
             for f in follows

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from projects.conf import absolute_url, plugin_setting
+from projects.links import page_path
 from projects.mail import mail_send
 
 from .. import tokens
@@ -67,7 +68,7 @@ def _mail_context(registration: Registration, session: DialogueSession, **extra)
         "registration": registration,
         "session": session,
         "round": round_page,
-        "round_url": absolute_url(round_page.url or "/"),
+        "round_url": absolute_url(page_path(round_page)),
         "cancel_url": tokens.link(registration.pk, "cancel"),
         "ics_url": absolute_url(_reverse("dialogues:session_ics", session.pk)),
         **extra,

@@ -142,15 +142,15 @@ def test_run_jobs_rejects_unknown_names_and_force_without_job():
 REDIS_PORT = 7313
 
 
-def _start_redis(tmp_path):
+def _start_redis(tmp_path, port=REDIS_PORT):
     proc = subprocess.Popen(
-        [shutil.which("redis-server"), "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+        [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
          "--dir", str(tmp_path)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     for _ in range(100):
         try:
-            socket.create_connection(("127.0.0.1", REDIS_PORT), timeout=0.2).close()
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             return proc
         except OSError:
             time.sleep(0.05)
@@ -177,9 +177,9 @@ def _wait_for(predicate, timeout=20.0):
     return False
 
 
-def _subprocess_env(redis_url):
+def _subprocess_env(redis_url, settings_module="tests.projects.scheduler_settings"):
     db = connection.settings_dict
-    env = {**os.environ, "REDIS_URL": redis_url, "DJANGO_SETTINGS_MODULE": "tests.projects.scheduler_settings"}
+    env = {**os.environ, "REDIS_URL": redis_url, "DJANGO_SETTINGS_MODULE": settings_module}
     env["DATABASE_URL"] = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     env["PYTHONPATH"] = str(ROOT)
     return env
