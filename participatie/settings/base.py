@@ -278,7 +278,8 @@ PARTICIPATIE = {
 # Public pages: scripts and styles only from this site, plus the few inline elements that carry
 # the per-response nonce (``nonce="{{ request.csp_nonce }}"``); JSON config in
 # <script type="application/json"> is data, not script, and needs none. Images may come from
-# the map tile host; frames only from the video hosts whose embeds the editors may place.
+# the map tile host and data: (Leaflet's blank tile); frames only from the video hosts whose
+# embeds the editors may place.
 _CSP_TILES = map_tiles_csp_source(_MAP_TILES["MAP_TILES_URL"])
 _CSP_EMBED_HOSTS = env_list(
     "CSP_EMBED_HOSTS", "https://www.youtube.com,https://www.youtube-nocookie.com,https://player.vimeo.com"
@@ -300,7 +301,8 @@ CONTENT_SECURITY_POLICY = {
 # The Wagtail admin (every path under its URL prefix): Wagtail's own templates and
 # django-leaflet's drawing widget still have inline scripts and style attributes without a
 # nonce, so the admin allows inline code (and no nonce, which would switch 'unsafe-inline' off).
-# Editors are logged-in staff; the public policy above stays strict.
+# blob: images are the previews of Wagtail's multiple-image upload. Editors are logged-in staff;
+# the public policy above stays strict.
 CONTENT_SECURITY_POLICY_ADMIN = {
     "DIRECTIVES": {
         **CONTENT_SECURITY_POLICY["DIRECTIVES"],
