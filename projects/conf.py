@@ -11,6 +11,7 @@ falling back. The municipality's name and map come from a Wagtail site setting m
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.conf import settings
@@ -70,6 +71,22 @@ def site_url() -> str:
         or "http://localhost:8000"
     )
     return url.rstrip("/")
+
+
+def map_tiles_csp_source(url: str | None = None) -> str:
+    """The Content-Security-Policy source (``img-src``) that allows the map tiles.
+
+    ``url`` is a Leaflet tile URL template, ``MAP_TILES_URL`` when omitted. A subdomain
+    placeholder such as ``{s}.tile.example.org`` becomes the wildcard ``*.tile.example.org``.
+    A host's settings call it with the URL they configure, because ``plugin_setting`` cannot be
+    read while the settings module itself is being imported.
+    """
+    parts = urlsplit(url if url is not None else plugin_setting("MAP_TILES_URL"))
+    host = parts.netloc
+    if host.startswith("{") and "}." in host:
+        host = "*." + host.split("}.", 1)[1]
+    # A protocol-relative template follows the page's scheme, and so does a source without one.
+    return f"{parts.scheme}://{host}" if parts.scheme else host
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,9 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from projects.conf import DEFAULTS as PARTICIPATIE_DEFAULTS
+from projects.conf import map_tiles_csp_source
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -65,6 +67,8 @@ INSTALLED_APPS = [
     # Maps and jobs
     "leaflet",
     "django_rq",
+    # The Content-Security-Policy header (and its system checks)
+    "csp",
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -77,6 +81,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy (the admin's own under /admin/) and Permissions-Policy headers.
+    "home.middleware.ContentSecurityPolicyMiddleware",
+    "home.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "home.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -266,6 +273,59 @@ PARTICIPATIE = {
     "REGISTRATION_EMAIL_RATE_LIMIT": (3, 3600),
     # Page types of other participation apps that editors may add under a project.
     "PROJECT_SUBPAGE_TYPES": ["dialogues.DialogueRoundPage"],
+}
+
+# Content-Security-Policy (django-csp; home.middleware.ContentSecurityPolicyMiddleware).
+# Public pages: scripts and styles only from this site, plus the few inline elements that carry
+# the per-response nonce (``nonce="{{ request.csp_nonce }}"``); JSON config in
+# <script type="application/json"> is data, not script, and needs none. Images may come from
+# the map tile host and data: (Leaflet's blank tile); frames only from the video hosts whose
+# embeds the editors may place.
+_CSP_TILES = map_tiles_csp_source(_MAP_TILES["MAP_TILES_URL"])
+_CSP_EMBED_HOSTS = env_list(
+    "CSP_EMBED_HOSTS", "https://www.youtube.com,https://www.youtube-nocookie.com,https://player.vimeo.com"
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", _CSP_TILES],
+        "connect-src": [SELF],
+        "frame-src": [SELF, *_CSP_EMBED_HOSTS],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+    }
+}
+# The Wagtail admin (every path under its URL prefix): Wagtail's own templates and
+# django-leaflet's drawing widget still have inline scripts and style attributes without a
+# nonce, so the admin allows inline code (and no nonce, which would switch 'unsafe-inline' off).
+# blob: images are the previews of Wagtail's multiple-image upload. Editors are logged-in staff;
+# the public policy above stays strict.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", _CSP_TILES],
+    }
+}
+# The admin calls no outside service (and so the admin policy needs none): no Gravatar images,
+# which would send a hash of each staff member's email address to a third party (AVG), and no
+# update check against releases.wagtail.org (upgrades are deliberate: requirements.txt pins).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Permissions-Policy (home.middleware.PermissionsPolicyMiddleware): no page uses these browser
+# features (the map asks no location: residents click or type an address), so none may.
+# Features that video embeds ask for (autoplay, fullscreen, accelerometer...) are left alone.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "camera", "display-capture", "geolocation", "magnetometer", "microphone", "midi",
+        "payment", "serial", "usb", "xr-spatial-tracking",
+    )
 }
 
 SESSION_COOKIE_HTTPONLY = True
