@@ -24,6 +24,7 @@ import requests
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
+from wagtail.models import Site
 
 from dialogues.models import Registration
 from tests.conftest import ensure_site
@@ -57,6 +58,7 @@ def app_servers(transactional_db, tmp_path):
     their base URLs; stop both and drop this run's cache keys from Redis."""
     import redis
 
+    ensure_site()  # an earlier transactional test may have emptied the Site table
     prefix = f"two-servers-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
@@ -151,7 +153,7 @@ def test_site_root_change_on_one_server_is_seen_by_the_other(app_servers):
     """Wagtail caches the sites' root paths (page URLs are built from them) and clears the key
     when a Site is saved. Server B has them cached; the change is made in the admin on server A."""
     server_a, server_b = app_servers
-    site = ensure_site()
+    site = Site.objects.get(is_default_site=True)
     index = ProjectIndexPageFactory(title="Projecten", slug="projecten")
     project = ProjectPageFactory(title="Herinrichting Marktplein", slug="marktplein", parent=index)
     admin_user = UserFactory(username="beheerder", is_staff=True, is_superuser=True)
