@@ -250,8 +250,15 @@ def _live_pdf_name(project_id: int, body_html: str) -> str:
 def _live_pdf_read(name: str) -> bytes | None:
     if not default_storage.exists(name):
         return None
-    with default_storage.open(name, "rb") as handle:
-        return handle.read()
+    try:
+        with default_storage.open(name, "rb") as handle:
+            pdf = handle.read()
+    except FileNotFoundError:  # another server's newer report removed it just now
+        return None
+    # Several app servers share this storage. On a shared disk another one may still be writing
+    # the file (FileSystemStorage writes in place; S3 uploads are atomic): a PDF ends with %%EOF,
+    # so a partial one counts as missing and this request renders its own.
+    return pdf if pdf.rstrip().endswith(b"%%EOF") else None
 
 
 def _live_pdf_store(project_id: int, name: str, pdf: bytes) -> None:

@@ -1,5 +1,8 @@
 """Fast, isolated settings for the test suite (imports base, never dev)."""
 
+import json
+import os
+
 from .base import *  # noqa: F401,F403
 from .base import PARTICIPATIE as BASE_PARTICIPATIE
 from .base import REDIS_URL
@@ -10,6 +13,12 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# App servers that a test starts as separate processes (tests/faults/test_two_app_servers.py)
+# share their cache through Redis, as production's do: a per-process cache would hide exactly
+# what that test looks for. The prefix keeps each run's keys apart.
+if os.environ.get("TEST_SHARED_CACHE_PREFIX") and REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": os.environ["TEST_SHARED_CACHE_PREFIX"]}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -29,4 +38,6 @@ PARTICIPATIE = {
     "SITE_URL": SITE_URL,
     "GEOCODER_URL": "http://127.0.0.1:9/unused",  # tests start a local fake and override this
     "GEOCODER_TIMEOUT": 1.0,
+    # ...and hand the plugin settings they need to app servers they start (JSON object).
+    **json.loads(os.environ.get("TEST_PARTICIPATIE_JSON") or "{}"),
 }

@@ -51,3 +51,23 @@ def test_every_cookie_is_secure_and_samesite_in_production():
     result = run_manage("shell", "-c", code, SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="participatie.example.nl")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[True, True, True, 'Lax', 'Lax', 'Lax', True, True]"
+
+
+SHOW_MEDIA_STORAGE = (
+    "from django.core.files.storage import storages; s = storages['default']; "
+    "print(type(s).__name__, getattr(s, 'bucket_name', '-'), getattr(s, 'endpoint_url', '-'), getattr(s, 'querystring_auth', '-'))"
+)
+
+
+def test_production_media_on_s3_when_a_bucket_is_set():
+    result = run_manage("shell", "-c", SHOW_MEDIA_STORAGE, SECRET_KEY=secrets.token_urlsafe(60),
+                        AWS_STORAGE_BUCKET_NAME="gemeente-media", AWS_S3_ENDPOINT_URL="https://s3.example.nl",
+                        AWS_S3_REGION_NAME="nl-ams")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["S3Storage", "gemeente-media", "https://s3.example.nl", "True"]
+
+
+def test_production_media_on_disk_without_a_bucket():
+    result = run_manage("shell", "-c", SHOW_MEDIA_STORAGE, SECRET_KEY=secrets.token_urlsafe(60), AWS_STORAGE_BUCKET_NAME="")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split()[0] == "FileSystemStorage"

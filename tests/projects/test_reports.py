@@ -308,6 +308,20 @@ def test_live_pdf_is_reused_until_the_report_changes(client, project, fake_sourc
     assert len(calls) == 2 and "In totaal deden 50 mensen mee." in pdf_text(third.content)
 
 
+def test_live_pdf_half_written_by_another_server_is_not_served(client, project, fresh_storage):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    complete = client.get(f"/projecten/{project.pk}/verslag.pdf").content
+    _dirs, files = default_storage.listdir(f"participatieverslagen/{project.pk}")
+    name = f"participatieverslagen/{project.pk}/{files[0]}"
+    default_storage.delete(name)
+    default_storage.save(name, ContentFile(complete[: len(complete) // 2]))  # as if still being written
+    response = client.get(f"/projecten/{project.pk}/verslag.pdf")
+    assert response.status_code == 200 and response.content.rstrip().endswith(b"%%EOF")
+    assert "In totaal deden 37 mensen mee." in pdf_text(response.content)
+
+
 def test_large_project_pdf_is_made_by_a_job_without_redis(client, project, monkeypatch, fresh_storage,
                                                          django_capture_on_commit_callbacks):
     from projects import reports
