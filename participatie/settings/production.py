@@ -49,6 +49,16 @@ if AWS_STORAGE_BUCKET_NAME:
             "file_overwrite": True,
         },
     }
+    # Pages show media from the bucket (or its CDN domain): the CSP must allow that origin for images.
+    _options = media_storage["OPTIONS"]
+    if _options["custom_domain"]:
+        _media_origin = "https://" + _options["custom_domain"].split("/")[0]
+    elif _options["endpoint_url"]:
+        _media_origin = _options["endpoint_url"].rstrip("/")
+    else:
+        _media_origin = "https://*.amazonaws.com"
+    for _policy in (CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_ADMIN):  # noqa: F405 - from base
+        _policy["DIRECTIVES"]["img-src"] = [*_policy["DIRECTIVES"]["img-src"], _media_origin]
 else:
     media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {

@@ -65,6 +65,13 @@ def test_production_media_on_s3_when_a_bucket_is_set():
                         AWS_S3_REGION_NAME="nl-ams")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].split() == ["S3Storage", "gemeente-media", "https://s3.example.nl", "True"]
+    # Pages show those images, so both content security policies allow the bucket's origin.
+    code = ("from django.conf import settings as s; print(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'][-1], "
+            "s.CONTENT_SECURITY_POLICY_ADMIN['DIRECTIVES']['img-src'][-1])")
+    result = run_manage("shell", "-c", code, SECRET_KEY=secrets.token_urlsafe(60),
+                        AWS_STORAGE_BUCKET_NAME="gemeente-media", AWS_S3_ENDPOINT_URL="https://s3.example.nl")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["https://s3.example.nl", "https://s3.example.nl"]
 
 
 def test_production_media_on_disk_without_a_bucket():
