@@ -2,10 +2,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+
+from projects.site_settings import AbstractMunicipalitySettings
 
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Geef een kleur als #rrggbb, bijvoorbeeld #00689e."))
 
@@ -63,19 +65,12 @@ class ContentPage(Page):
 
 
 @register_setting(icon="site")
-class SiteSettings(BaseSiteSetting):
-    municipality_name = models.CharField(_("naam gemeente"), max_length=100, default="Gemeente")
+class SiteSettings(AbstractMunicipalitySettings):
+    """The demo host's one settings screen: the plugin's fields plus its own look and links."""
+
     logo = models.ForeignKey("wagtailimages.Image", verbose_name=_("logo"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     primary_colour = models.CharField(_("hoofdkleur"), max_length=7, default="#00689e", validators=[colour_validator],
                                       help_text=_("Let op voldoende contrast met wit (minstens 4,5:1)."))
-    map_center_lat = models.FloatField(_("kaartmidden breedtegraad"), default=52.0907)
-    map_center_lon = models.FloatField(_("kaartmidden lengtegraad"), default=5.1214)
-    map_zoom = models.PositiveSmallIntegerField(_("zoomniveau"), default=12)
-    map_bounds_min_lon = models.FloatField(_("west (min. lengtegraad)"), null=True, blank=True)
-    map_bounds_min_lat = models.FloatField(_("zuid (min. breedtegraad)"), null=True, blank=True)
-    map_bounds_max_lon = models.FloatField(_("oost (max. lengtegraad)"), null=True, blank=True)
-    map_bounds_max_lat = models.FloatField(_("noord (max. breedtegraad)"), null=True, blank=True)
-    contact_email = models.EmailField(_("e-mail"), blank=True)
     contact_phone = models.CharField(_("telefoon"), max_length=50, blank=True)
     contact_address = models.TextField(_("adres"), blank=True)
     privacy_page = models.ForeignKey("wagtailcore.Page", verbose_name=_("privacyverklaring"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -84,12 +79,7 @@ class SiteSettings(BaseSiteSetting):
 
     panels = [
         MultiFieldPanel([FieldPanel("municipality_name"), FieldPanel("logo"), FieldPanel("primary_colour")], heading=_("Gemeente")),
-        MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("map_center_lat"), FieldPanel("map_center_lon"), FieldPanel("map_zoom")]),
-             FieldRowPanel([FieldPanel("map_bounds_min_lon"), FieldPanel("map_bounds_min_lat"),
-                            FieldPanel("map_bounds_max_lon"), FieldPanel("map_bounds_max_lat")])],
-            heading=_("Kaart"),
-        ),
+        *AbstractMunicipalitySettings.map_panels,
         MultiFieldPanel([FieldPanel("contact_email"), FieldPanel("contact_phone"), FieldPanel("contact_address")], heading=_("Contact")),
         MultiFieldPanel([FieldPanel("privacy_page"), FieldPanel("accessibility_page"), FieldPanel("policy_page")], heading=_("Verklaringen")),
     ]
@@ -98,15 +88,7 @@ class SiteSettings(BaseSiteSetting):
         verbose_name = _("website-instellingen")
 
     def clean(self):
-        super().clean()
-        bounds = [self.map_bounds_min_lon, self.map_bounds_min_lat, self.map_bounds_max_lon, self.map_bounds_max_lat]
-        if any(b is not None for b in bounds) and None in bounds:
-            raise ValidationError(_("Vul alle vier de grenzen van de kaart in, of geen."))
-        if None not in bounds:
-            if self.map_bounds_min_lon >= self.map_bounds_max_lon:
-                raise ValidationError({"map_bounds_max_lon": _("Oost moet groter zijn dan west.")})
-            if self.map_bounds_min_lat >= self.map_bounds_max_lat:
-                raise ValidationError({"map_bounds_max_lat": _("Noord moet groter zijn dan zuid.")})
+        super().clean()  # the plugin's rules for the map and bounds
         if self.primary_colour and colour_validator.regex.match(self.primary_colour):
             ratio = contrast_with_white(self.primary_colour)
             if ratio < MIN_CONTRAST_WITH_WHITE:
@@ -114,7 +96,3 @@ class SiteSettings(BaseSiteSetting):
                     "Deze kleur is te licht: witte tekst is er slecht op te lezen (contrast %(ratio)s:1, "
                     "minimaal 4,5:1). Kies een donkerdere kleur."
                 ) % {"ratio": f"{ratio:.1f}".replace(".", ",")}})
-        if not (-90 <= self.map_center_lat <= 90):
-            raise ValidationError({"map_center_lat": _("Een breedtegraad ligt tussen -90 en 90.")})
-        if not (-180 <= self.map_center_lon <= 180):
-            raise ValidationError({"map_center_lon": _("Een lengtegraad ligt tussen -180 en 180.")})

@@ -17,6 +17,15 @@ class ProjectsConfig(AppConfig):
         from .schedule import periodic_job
         from .tasks import policy_warn_contacts, results_sweep
 
+        # The plugin's own site settings screen, unless the host named its own model.
+        from wagtail.contrib.settings.models import register_setting
+
+        from .conf import plugin_setting
+        from .site_settings import DEFAULT_MODEL, MunicipalitySettings
+
+        if plugin_setting("SITE_SETTINGS_MODEL") == DEFAULT_MODEL:
+            register_setting(MunicipalitySettings, icon="site")
+
         periodic_job("mail_retry_pending", mail_retry_pending, queue="mail", every=timedelta(minutes=5))
         periodic_job("mail_purge_old", mail_purge_old, daily_at=time(3, 30))
         periodic_job("policy_warn_contacts", policy_warn_contacts, daily_at=time(4, 15))

@@ -21,6 +21,7 @@ from .conf import plugin_setting
 from .blocks import ContentBlock
 from .geometry import GeometryField
 from .panels import ComplianceStatusPanel, FollowerCountPanel
+from .site_settings import AbstractMunicipalitySettings, MunicipalitySettings  # noqa: F401 (models of this app)
 
 
 class LadderLevel(models.TextChoices):
