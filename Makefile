@@ -23,8 +23,9 @@ messages: $(VENV)/.installed-runtime
 	$(PY) manage.py compile_translations
 
 migrate: messages
-	$(PY) manage.py migrate --noinput
+	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py createcachetable
+	@echo "Database ready."
 
 # The site with demo content on the embedded defaults (SQLite, jobs in-process, console email).
 run: migrate

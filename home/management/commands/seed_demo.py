@@ -15,11 +15,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.stdout.write("Demo-inhoud laden...")
-        # Wagtail runs a task (search index, references) per saved page and logs each at INFO:
-        # hundreds of lines that would hide the demo logins below.
-        tasks_logger = logging.getLogger("django_tasks")
-        level = tasks_logger.level
-        tasks_logger.setLevel(logging.WARNING)
+        # Wagtail runs a task (search index, references) per saved page and logs each at INFO,
+        # and logs every page created, edited and published: hundreds of lines that would hide
+        # the demo logins below.
+        loggers = [logging.getLogger(name) for name in ("django_tasks", "wagtail")]
+        levels = [logger.level for logger in loggers]
+        for logger in loggers:
+            logger.setLevel(logging.WARNING)
         # The demo's notifications go to made-up residents; printed by the console backend they
         # would bury the logins too. They still pass through the outbox, into memory.
         try:
@@ -28,7 +30,8 @@ class Command(BaseCommand):
                 demo_dialogues.seed(stdout=self.stdout, projects=projects)
                 demo_geo.seed(stdout=self.stdout, projects=projects)
         finally:
-            tasks_logger.setLevel(level)
+            for logger, level in zip(loggers, levels):
+                logger.setLevel(level)
         self.stdout.write(self.style.SUCCESS("Klaar. Demo-accounts (wachtwoord: %s):" % demo_projects.DEMO_PASSWORD))
         for email, role, *_rest in demo_projects.DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:<24} {role}")
