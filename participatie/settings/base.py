@@ -81,6 +81,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML, JSON and GeoJSON gzipped for clients that accept it (why this is safe against
+    # BREACH: projects/compression.py). After WhiteNoise, which serves static files precompressed.
+    "projects.compression.CompressTextMiddleware",
     # Content-Security-Policy (the admin's own under /admin/) and Permissions-Policy headers.
     "home.middleware.ContentSecurityPolicyMiddleware",
     "home.middleware.PermissionsPolicyMiddleware",
