@@ -1,9 +1,12 @@
 """Server-side grid clustering for the map, done in SQL so it works on SQLite and PostgreSQL.
 
 A grid level ``z`` has square cells of ``90 / 2**z`` degrees, about 64 screen pixels at
-zoom ``z``. The unfiltered public map reads pre-aggregated ``MapCell`` rows (kept up to
-date by the services), so its cost does not grow with the number of initiatives; filtered
-views group the initiatives inside the bounding box on the fly (``GROUP BY`` cell).
+zoom ``z``. The public map reads pre-aggregated ``MapCell`` rows (kept up to date by the
+services in the same transaction), so its cost does not grow with the number of initiatives.
+Cells exist per *dimension*: all public initiatives (``""``), each theme, status, area and
+project (``"theme:3"``) and each combination of theme, status and area the map's filter form can
+ask (``"status:ingediend|theme:3"``), so a filtered view reads cells as well
+(``DIMENSION_SETS``). Any other filter groups the initiatives inside the bounding box on the fly.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import json
 import math
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Avg, Count, F, Sum
 
 from .models import Initiative, MapCell, Moderation
@@ -76,59 +79,117 @@ def is_on_map(initiative: Initiative) -> bool:
     return initiative.moderation == Moderation.PUBLISHED and initiative.lat is not None
 
 
-def cells_apply(*, lat: float, lon: float, sign: int) -> None:
-    """Add (sign=1) or remove (sign=-1) one public initiative at (lat, lon) in every level.
-    Counters change with F() expressions, so simultaneous writes never lose an update."""
-    for level in LEVELS:
-        cx, cy = cell_of(lat, lon, level)
-        cells = MapCell.objects.filter(level=level, cx=cx, cy=cy)
-        updated = cells.update(count=F("count") + sign, sum_lat=F("sum_lat") + sign * lat, sum_lon=F("sum_lon") + sign * lon)
-        if not updated and sign > 0:
-            try:
-                with transaction.atomic():
-                    MapCell.objects.create(level=level, cx=cx, cy=cy, count=1, sum_lat=lat, sum_lon=lon)
-            except IntegrityError:  # created by a simultaneous write: add to it instead
-                cells.update(count=F("count") + 1, sum_lat=F("sum_lat") + lat, sum_lon=F("sum_lon") + lon)
-        if sign < 0:
-            cells.filter(count__lte=0).delete()
+# The filters a MapCell dimension stands for: name -> Initiative field.
+DIMENSIONS = {"theme": "theme_id", "status": "status", "area": "area_id", "project": "project_id"}
+# The filters and combinations of filters that have cells of their own: what the map's filter
+# form can ask (theme, status and wijk, in any combination) and a project's own map. Anything
+# else is grouped on the fly.
+DIMENSION_SETS = (
+    ("theme",), ("status",), ("area",), ("project",),
+    ("theme", "status"), ("theme", "area"), ("status", "area"), ("theme", "status", "area"),
+)
+FIELD_DIMENSION = {field: name for name, field in DIMENSIONS.items()}
+
+
+def dimension_key(values: dict) -> str:
+    """``{"theme": 3, "status": "ingediend"}`` -> ``"status:ingediend|theme:3"`` ("" for none)."""
+    return "|".join(f"{name}:{values[name]}" for name in sorted(values))
+
+
+def dimensions_of(values: dict) -> tuple[str, ...]:
+    """The cell dimensions an initiative counts in, from its field values: all, and every
+    dimension set whose fields it all has (an initiative without a wijk is in no wijk's cells)."""
+    named = {FIELD_DIMENSION[field]: value for field, value in values.items() if value not in (None, "")}
+    dims = [""]
+    for names in DIMENSION_SETS:
+        if all(name in named for name in names):
+            dims.append(dimension_key({name: named[name] for name in names}))
+    return tuple(dims)
+
+
+def dimension_for(filters: dict) -> str | None:
+    """The dimension whose cells answer ``filters`` (Initiative lookups) exactly, or None."""
+    try:
+        named = {FIELD_DIMENSION[field]: value for field, value in filters.items()}
+    except KeyError:
+        return None
+    if named and tuple(sorted(named)) not in {tuple(sorted(names)) for names in DIMENSION_SETS}:
+        return None
+    return dimension_key(named)
+
+
+def cells_apply(*, lat: float, lon: float, sign: int, dims: tuple[str, ...] = ("",)) -> None:
+    """Add (sign=1) or remove (sign=-1) one public initiative at (lat, lon) in every level and
+    dimension, in one INSERT ... ON CONFLICT DO UPDATE (SQLite and PostgreSQL): the counters
+    are incremented in the database, so simultaneous writes never lose an update."""
+    rows = []
+    for dim in dims:
+        for level in LEVELS:
+            cx, cy = cell_of(lat, lon, level)
+            rows.append((dim, level, cx, cy, sign, sign * lat, sign * lon))
+    table = connection.ops.quote_name(MapCell._meta.db_table)
+    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (dim, level, cx, cy, count, sum_lat, sum_lon) VALUES {placeholders} "
+            f"ON CONFLICT (dim, level, cy, cx) DO UPDATE SET count = {table}.count + excluded.count, "
+            f"sum_lat = {table}.sum_lat + excluded.sum_lat, sum_lon = {table}.sum_lon + excluded.sum_lon",
+            [value for row in rows for value in row],
+        )
+    if sign < 0:
+        MapCell.objects.filter(dim__in=dims, count__lte=0).delete()
 
 
 def cells_track(before: tuple | None, after: tuple | None) -> None:
-    """Move an initiative's map presence from ``before`` to ``after`` ((lat, lon) or None)."""
+    """Move an initiative's map presence from ``before`` to ``after`` (``map_position``)."""
     if before == after:
         return
     if before is not None:
-        cells_apply(lat=before[0], lon=before[1], sign=-1)
+        cells_apply(lat=before[0], lon=before[1], sign=-1, dims=before[2])
     if after is not None:
-        cells_apply(lat=after[0], lon=after[1], sign=1)
+        cells_apply(lat=after[0], lon=after[1], sign=1, dims=after[2])
 
 
-def map_position(initiative: Initiative) -> tuple[float, float] | None:
-    return (initiative.lat, initiative.lon) if is_on_map(initiative) else None
+def map_position(initiative: Initiative) -> tuple[float, float, tuple[str, ...]] | None:
+    """Where and in which dimensions the initiative counts on the map; None when it is not on it.
+    Take it before and after a change and hand both to ``cells_track``."""
+    if not is_on_map(initiative):
+        return None
+    values = {field: getattr(initiative, field) for field in DIMENSIONS.values()}
+    return (initiative.lat, initiative.lon, dimensions_of(values))
 
 
 @transaction.atomic
-def cells_rebuild() -> int:
-    """Recompute every MapCell from the initiatives (after bulk loads or repairs)."""
+def cells_rebuild(*, initiative_model=Initiative, cell_model=MapCell) -> int:
+    """Recompute every MapCell from the initiatives (after bulk loads, area imports, repairs).
+    The models can be given, so a data migration can run it with its historical models."""
     if connection.vendor == "postgresql":
         # Writers wait until the rebuild commits and then apply their change to the new
         # rows; a writer already under way finishes first and is seen by the rebuild.
         with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {MapCell._meta.db_table} IN EXCLUSIVE MODE")
-    MapCell.objects.all().delete()
-    public = Initiative.objects.filter(moderation=Moderation.PUBLISHED, lat__isnull=False)
+            cursor.execute(f"LOCK TABLE {cell_model._meta.db_table} IN EXCLUSIVE MODE")
+    cell_model.objects.all().delete()
+    public = initiative_model.objects.filter(moderation=Moderation.PUBLISHED, lat__isnull=False)
     created = 0
-    for level in LEVELS:
-        size = cell_size(level)
-        rows = (
-            public.annotate(cx=CellIndex(F("lon") + 180.0, size), cy=CellIndex(F("lat") + 90.0, size))
-            .values("cx", "cy")
-            .annotate(n=Count("id"), slat=Sum("lat"), slon=Sum("lon"))
-            .order_by()
-        )
-        batch = [MapCell(level=level, cx=r["cx"], cy=r["cy"], count=r["n"], sum_lat=r["slat"], sum_lon=r["slon"]) for r in rows]
-        MapCell.objects.bulk_create(batch, batch_size=1000)
-        created += len(batch)
+    for names in [(), *DIMENSION_SETS]:
+        fields = [DIMENSIONS[name] for name in names]
+        for level in LEVELS:
+            size = cell_size(level)
+            rows = (
+                public.annotate(cx=CellIndex(F("lon") + 180.0, size), cy=CellIndex(F("lat") + 90.0, size))
+                .values("cx", "cy", *fields)
+                .annotate(n=Count("id"), slat=Sum("lat"), slon=Sum("lon"))
+                .order_by()
+            )
+            for field in fields:
+                rows = rows.filter(**{f"{field}__isnull": False})
+            batch = [
+                cell_model(dim=dimension_key({name: r[DIMENSIONS[name]] for name in names}), level=level, cx=r["cx"],
+                           cy=r["cy"], count=r["n"], sum_lat=r["slat"], sum_lon=r["slon"])
+                for r in rows
+            ]
+            cell_model.objects.bulk_create(batch, batch_size=1000)
+            created += len(batch)
     return created
 
 
@@ -194,10 +255,11 @@ def features(query: MapQuery) -> list[dict]:
             return [_single(r) for r in rows]
     level = level_for(query.zoom, query.bbox)
     x0, y0, x1, y1 = cell_range(level, query.bbox)
-    if not query.filters:
-        rows = MapCell.objects.filter(level=level, cy__gte=y0, cy__lte=y1, cx__gte=x0, cx__lte=x1, count__gt=0).values_list(
-            "count", "sum_lat", "sum_lon"
-        )[:MAX_FEATURES]
+    dim = dimension_for(query.filters)
+    if dim is not None:
+        rows = MapCell.objects.filter(
+            dim=dim, level=level, cy__gte=y0, cy__lte=y1, cx__gte=x0, cx__lte=x1, count__gt=0,
+        ).values_list("count", "sum_lat", "sum_lon")[:MAX_FEATURES]
         clusters = [_cluster(sum_lon / count, sum_lat / count, count) for count, sum_lat, sum_lon in rows]
         return _singles_if_few(public, query.bbox, clusters)
     size = cell_size(level)

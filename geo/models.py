@@ -227,11 +227,16 @@ class Report(models.Model):
 class MapCell(models.Model):
     """Pre-aggregated counts of public initiatives per grid cell and zoom level.
 
-    Maintained by the services on every write that changes what the map shows, so the
-    unfiltered map is a range scan over at most a few hundred rows however many
-    initiatives exist. Rebuild with ``clustering.cells_rebuild()``.
+    Maintained by the services on every write that changes what the map shows, so a map
+    view (unfiltered, or filtered on one theme, status, area or project) is a range scan over
+    at most a few hundred rows however many initiatives exist. Rebuild with
+    ``clustering.cells_rebuild()``.
     """
 
+    # "" counts every public initiative; "theme:<id>", "status:<value>", "area:<id>",
+    # "project:<id>" and combinations ("status:ingediend|theme:3") count those with that
+    # theme, status, area or project (clustering.DIMENSION_SETS).
+    dim = models.CharField(max_length=100, default="", blank=True)
     level = models.PositiveSmallIntegerField()
     cx = models.IntegerField()
     cy = models.IntegerField()
@@ -240,7 +245,7 @@ class MapCell(models.Model):
     sum_lon = models.FloatField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["level", "cy", "cx"], name="geo_mapcell_unique")]
+        constraints = [models.UniqueConstraint(fields=["dim", "level", "cy", "cx"], name="geo_mapcell_dim_unique")]
 
 
 @register_setting(icon="site")

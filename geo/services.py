@@ -212,10 +212,12 @@ def initiative_set_status(*, initiative: Initiative, to_status: str, answer: str
                 "from": Status(initiative.status).label, "to": Status(to_status).label if to_status in Status.values else to_status}}
         )
     change = StatusChange.objects.create(initiative=initiative, from_status=initiative.status, to_status=to_status, answer=answer, changed_by=by)
+    before = clustering.map_position(initiative)
     initiative.status = to_status
     initiative.answer = answer
     initiative.answered_at = initiative.answered_at or change.created_at
     initiative.save(update_fields=["status", "answer", "answered_at"])
+    clustering.cells_track(before, clustering.map_position(initiative))  # the map's status filter
     from .tasks import status_change_notify
 
     enqueue(status_change_notify, change.pk)
@@ -321,4 +323,6 @@ def initiative_areas_refresh() -> int:
         if (area.pk if area else None) != initiative.area_id:
             Initiative.objects.filter(pk=initiative.pk).update(area=area)
             changed += 1
+    if changed:
+        clustering.cells_rebuild()  # the map's cells per area follow the new areas
     return changed

@@ -6,7 +6,7 @@ import pytest
 
 from geo import clustering
 from geo.models import Initiative, MapCell, Moderation
-from tests.geo.factories import InitiativeFactory, ThemeFactory
+from tests.geo.factories import AreaFactory, InitiativeFactory, ThemeFactory, square
 
 pytestmark = pytest.mark.django_db
 BOX = (5.10, 51.99, 5.24, 52.06)
@@ -66,13 +66,86 @@ def test_filtered_counts_add_up(spread):
     assert total(features) == len(greens)  # singles: exactly the box
 
 
-def test_cells_kept_by_writes_match_a_rebuild(db):
+def _cells():
+    return set(MapCell.objects.values_list("dim", "level", "cx", "cy", "count"))
+
+
+def test_cells_kept_by_writes_match_a_rebuild(db, moderator):
+    from geo import services
+
     rng = random.Random(7)
-    for _ in range(25):
-        InitiativeFactory(lat=rng.uniform(51.995, 52.055), lon=rng.uniform(5.105, 5.235))
-    before = set(MapCell.objects.values_list("level", "cx", "cy", "count"))
+    themes = [ThemeFactory(name="Groen"), ThemeFactory(name="Verkeer")]
+    area = AreaFactory(geometry=square(5.10, 51.99, 5.17, 52.06))
+    items = [
+        InitiativeFactory(lat=rng.uniform(51.995, 52.055), lon=rng.uniform(5.105, 5.235), theme=rng.choice(themes),
+                          area=area if i % 2 else None)
+        for i in range(25)
+    ]
+    # Every write that moves an initiative between filters: status, theme and place, hiding.
+    services.initiative_set_status(initiative=items[0], to_status="in_behandeling", answer="We kijken ernaar.", by=moderator)
+    services.initiative_edit_by_moderator(initiative=items[1], moderator=moderator, note="Thema verbeterd", title=items[1].title,
+                                          description=items[1].description, theme=themes[1], lat=52.02, lon=5.20, no_location=False)
+    services.initiative_reject(initiative=items[2], moderator=moderator, reason="Dubbel ingediend.")
+    before = _cells()
+    assert {dim for dim, *_rest in before if "|" not in dim and dim.startswith("area:")} == {f"area:{area.pk}"}
+    assert {dim.split(":")[0] for dim, *_rest in before if "|" not in dim} == {"", "theme", "status", "area"}
+    assert any(dim.count("|") == 2 for dim, *_rest in before)  # theme, status and wijk together
     clustering.cells_rebuild()
-    assert set(MapCell.objects.values_list("level", "cx", "cy", "count")) == before
+    assert _cells() == before
+
+
+@pytest.mark.parametrize("field", ["theme_id", "status", "area_id", "project_id"])
+def test_a_single_filter_reads_its_cells_and_counts_right(db, field, monkeypatch, django_assert_num_queries):
+    from tests.projects.factories import ProjectPageFactory
+
+    monkeypatch.setattr(clustering, "SINGLES_UP_TO", 0)
+    rng = random.Random(11)
+    green, traffic = ThemeFactory(name="Groen"), ThemeFactory(name="Verkeer")
+    west = AreaFactory(geometry=square(5.10, 51.99, 5.17, 52.06))
+    project = ProjectPageFactory() if field == "project_id" else None
+    items = [
+        InitiativeFactory(
+            lat=rng.uniform(51.995, 52.055), lon=rng.uniform(5.105, 5.235), theme=green if i % 3 else traffic,
+            status="overgenomen" if i % 4 == 0 else "ingediend", area=west if i % 2 else None,
+            project=project if i % 5 == 0 else None,
+        )
+        for i in range(80)
+    ]
+    value = {"theme_id": green.pk, "status": "overgenomen", "area_id": west.pk, "project_id": getattr(project, "pk", None)}[field]
+    matching = [i for i in items if getattr(i, field) == value]
+    assert 0 < len(matching) < len(items)
+    with django_assert_num_queries(1):  # one range scan over the filter's cells, no GROUP BY
+        features = clustering.features(clustering.MapQuery(bbox=BOX, zoom=11, filters={field: value}))
+    assert total(features) == in_cells(matching, 11, BOX)
+    assert all(f["properties"]["cluster"] for f in features)
+
+
+@pytest.mark.parametrize("fields", [("theme_id", "status"), ("theme_id", "area_id"), ("status", "area_id"),
+                                    ("theme_id", "status", "area_id"), ("project_id", "theme_id")])
+def test_combined_filters_count_right(db, fields, monkeypatch, django_assert_num_queries):
+    from tests.projects.factories import ProjectPageFactory
+
+    monkeypatch.setattr(clustering, "SINGLES_UP_TO", 0)
+    rng = random.Random(5)
+    green, traffic = ThemeFactory(name="Groen"), ThemeFactory(name="Verkeer")
+    west = AreaFactory(geometry=square(5.10, 51.99, 5.17, 52.06))
+    project = ProjectPageFactory()
+    items = [
+        InitiativeFactory(
+            lat=rng.uniform(51.995, 52.055), lon=rng.uniform(5.105, 5.235), theme=rng.choice([green, traffic]),
+            status=rng.choice(["overgenomen", "ingediend"]), area=rng.choice([west, None]), project=rng.choice([project, None]),
+        )
+        for _ in range(120)
+    ]
+    values = {"theme_id": green.pk, "status": "overgenomen", "area_id": west.pk, "project_id": project.pk}
+    filters = {field: values[field] for field in fields}
+    matching = [i for i in items if all(getattr(i, f) == v for f, v in filters.items())]
+    assert matching
+    pre_aggregated = clustering.dimension_for(filters) is not None
+    assert pre_aggregated == ("project_id" not in fields)  # a project's map has no further filters
+    with django_assert_num_queries(1):  # cells, or one GROUP BY for the project map with a filter
+        features = clustering.features(clustering.MapQuery(bbox=BOX, zoom=11, filters=filters))
+    assert total(features) == in_cells(matching, 11, BOX)
 
 
 def test_high_zoom_gives_single_initiatives(spread):

@@ -38,7 +38,7 @@ def test_simultaneous_publications_keep_map_cells_exact():
     theme = ThemeFactory()
     pending = [InitiativeFactory(theme=theme, moderation="pending", lat=52.03 + i * 1e-4, lon=5.17) for i in range(8)]
     assert run_concurrently([lambda i=i: services.initiative_publish(initiative=i, moderator=moderator) for i in pending]) == []
-    snapshot = set(MapCell.objects.values_list("level", "cx", "cy", "count"))
+    snapshot = set(MapCell.objects.values_list("dim", "level", "cx", "cy", "count"))
     clustering.cells_rebuild()
-    assert set(MapCell.objects.values_list("level", "cx", "cy", "count")) == snapshot
-    assert MapCell.objects.get(level=10).count == Initiative.objects.count() == 8
+    assert set(MapCell.objects.values_list("dim", "level", "cx", "cy", "count")) == snapshot
+    assert MapCell.objects.get(level=10, dim="").count == Initiative.objects.count() == 8

@@ -26,7 +26,7 @@ def test_nightly_rebuild_repairs_cells(site):
     tasks.map_cells_rebuild()
     from geo.models import MapCell
 
-    assert MapCell.objects.get(level=18).sum_lat == pytest.approx(52.04)
+    assert MapCell.objects.get(level=18, dim="").sum_lat == pytest.approx(52.04)
 
 
 @pytest.mark.redis
