@@ -233,7 +233,7 @@ def registration_cancel(request, session_id: int, registration_id: int):
     """Cancel one registration for the person (confirmation page, then POST)."""
     session = _session_for(request, session_id)
     registration = _registration_for(session, registration_id)
-    form = StaffCancelForm(request.POST or None)
+    form = StaffCancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         notify = form.cleaned_data["notify"]
         try:
