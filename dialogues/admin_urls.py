@@ -16,4 +16,8 @@ urlpatterns = [
     path("sessie/<int:session_id>/gehouden/", views.mark_held, name="mark_held"),
     path("sessie/<int:session_id>/uitkomst/", views.outcome_edit, name="outcome_edit"),
     path("sessie/<int:session_id>/uitkomst/publiceren/", views.outcome_publish, name="outcome_publish"),
+    path("sessie/<int:session_id>/aanmelding/<int:registration_id>/afzeggen/", views.registration_cancel, name="registration_cancel"),
+    path("sessie/<int:session_id>/aanmelding/<int:registration_id>/naar-plaats/", views.waitlist_promote, name="waitlist_promote"),
+    path("sessie/<int:session_id>/aanmelden/", views.register_on_behalf, name="register_on_behalf"),
+    path("sessie/<int:session_id>/evaluatie/", views.evaluation_send_now, name="evaluation_send_now"),
 ]

@@ -93,4 +93,42 @@ class CancelSessionForm(forms.Form):
                               required=False, max_length=2000)
 
 
+class StaffCancelForm(forms.Form):
+    notify = forms.BooleanField(label=_("Stuur de persoon een e-mail"), required=False, initial=True,
+                                help_text=_("De e-mail zegt dat de aanmelding is afgezegd."))
+
+
+class OnBehalfForm(forms.Form):
+    """A registration taken by staff (phone call, paper form). Email is optional: without it the
+    person gets no mail at all, so staff tell them the details themselves."""
+
+    name = forms.CharField(label=_("Naam"), max_length=200)
+    email = forms.EmailField(label=_("E-mail (niet verplicht)"), required=False,
+                             help_text=_("Zonder e-mailadres krijgt de persoon geen bevestiging, herinnering of andere e-mail. "
+                                         "Vertel de persoon dan zelf waar en wanneer de bijeenkomst is."))
+    phone = forms.CharField(label=_("Telefoonnummer"), max_length=50, required=False)
+    stakeholder_group = forms.ChoiceField(label=_("Groep"))
+    attendance_mode = forms.ChoiceField(label=_("Hoe doet de persoon mee?"), choices=AttendanceMode.choices)
+    needs = forms.MultipleChoiceField(label=_("Ondersteuning"), choices=Need.choices, required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+    needs_other = forms.CharField(label=_("Andere ondersteuning"), max_length=300, required=False)
+    waitlist_when_full = forms.BooleanField(
+        label=_("Op de wachtlijst als er geen plaats meer is"), required=False, initial=True,
+        help_text=_("Zet dit uit als de persoon alleen wil komen als er een plaats is."),
+    )
+    consent_given_to_staff = forms.BooleanField(
+        label=_("Toestemming gegeven aan medewerker"),
+        help_text=_("De persoon heeft u toestemming gegeven om deze gegevens te gebruiken voor deze bijeenkomst."),
+        error_messages={"required": _("Vraag de persoon om toestemming, en vink dit aan.")},
+    )
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stakeholder_group"].choices = group_choices(session)
+        modes = [(value, label) for value, label in AttendanceMode.choices if value in session.modes]
+        self.fields["attendance_mode"].choices = modes
+        if len(modes) == 1:
+            self.fields["attendance_mode"].initial = modes[0][0]
+
+
 REGISTRATION_FILTER_STATUSES = [("", _("Alle"))] + list(RegistrationStatus.choices)

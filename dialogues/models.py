@@ -6,6 +6,8 @@ creates is a plain model protected from cascading deletes (DESIGN.md, rule 1).
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -35,6 +37,12 @@ AI_PHASES = (
 )
 
 RESIDENT_GROUP = "Bewoner"
+
+# Staff can act on this: the session's "Aanmeldingen" page has "Afzeggen" per person.
+CAPACITY_TAKEN = _(
+    "Er zijn al %(n)s plaatsen bezet. Kies minstens %(n)s plaatsen, of zeg eerst aanmeldingen af: "
+    "op de pagina Aanmeldingen van deze bijeenkomst staat bij iedere persoon de knop Afzeggen."
+)
 
 
 class Method(models.TextChoices):
@@ -167,9 +175,9 @@ class DialogueSession(models.Model):
             errors["registration_closes_at"] = _("Het einde van de aanmelding ligt niet na het begin.")
         if self.pk:
             if self.capacity_onsite < self.seats_taken_onsite:
-                errors["capacity_onsite"] = _("Er zijn al %(n)s plaatsen bezet. Zeg eerst aanmeldingen af.") % {"n": self.seats_taken_onsite}
+                errors["capacity_onsite"] = CAPACITY_TAKEN % {"n": self.seats_taken_onsite}
             if self.capacity_online < self.seats_taken_online:
-                errors["capacity_online"] = _("Er zijn al %(n)s plaatsen bezet. Zeg eerst aanmeldingen af.") % {"n": self.seats_taken_online}
+                errors["capacity_online"] = CAPACITY_TAKEN % {"n": self.seats_taken_online}
         if errors:
             raise ValidationError(errors)
 
@@ -203,6 +211,17 @@ class DialogueSession(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == SessionStatus.CANCELLED
+
+    @property
+    def check_in_opens_at(self):
+        """From this moment staff may check people in, mark no-shows and add walk-ins."""
+        return self.starts_at - datetime.timedelta(minutes=plugin_setting("CHECK_IN_OPENS_MINUTES"))
+
+    def check_in_open(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.check_in_opens_at
+
+    def has_ended(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.ends_at
 
     def registration_state(self, now=None) -> str:
         """'open', 'not_yet', 'closed', 'cancelled' or 'past'."""
@@ -259,6 +278,12 @@ class Registration(models.Model):
     attendance_mode = models.CharField(_("hoe doet u mee"), max_length=10, choices=AttendanceMode.choices, default=AttendanceMode.ONSITE)
     status = models.CharField(_("status"), max_length=12, choices=RegistrationStatus.choices)
     walk_in = models.BooleanField(_("binnenloper"), default=False)
+    # Set when a staff member registered this person (phone call, paper form): the consent was
+    # then given to that staff member, not through the online form.
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("aangemeld door medewerker"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
     created_at = models.DateTimeField(_("aangemeld op"), default=timezone.now)
     hold_expires_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)

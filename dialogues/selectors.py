@@ -142,6 +142,14 @@ def session_has_outcome(session) -> bool:
     return True
 
 
+def evaluation_invitations(session: DialogueSession) -> QuerySet[Registration]:
+    """Who was invited to evaluate the session, and when (for its organisers only)."""
+    return (
+        Registration.objects.filter(session=session, evaluation_sent_at__isnull=False)
+        .order_by("evaluation_sent_at", "name", "pk").only("pk", "name", "email", "evaluation_sent_at")
+    )
+
+
 def evaluation_comments(session: DialogueSession) -> list[str]:
     """The open answers of a session, for its organisers only, never linked to a person."""
     return list(

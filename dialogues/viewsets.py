@@ -75,6 +75,16 @@ class SessionDeleteView(InstancePermissionMixin, generic.DeleteView):
         services.session_delete(session_id=self.object.pk)
 
 
+class SessionHistoryView(generic.HistoryView):
+    """The audit trail of one session: only for those who may manage its project."""
+
+    def get_object(self):
+        obj = super().get_object()
+        if not self.permission_policy.user_has_permission_for_instance(self.request.user, "change", obj):
+            raise PermissionDenied
+        return obj
+
+
 class DialogueSessionViewSet(ModelViewSet):
     model = DialogueSession
     icon = "date"
@@ -87,6 +97,7 @@ class DialogueSessionViewSet(ModelViewSet):
     add_view_class = SessionCreateView
     edit_view_class = SessionEditView
     delete_view_class = SessionDeleteView
+    history_view_class = SessionHistoryView
     list_display = [
         "title", "round", "starts_at", "status",
         Column("seats_taken", label=gettext_lazy("Bezet")), Column("capacity", label=gettext_lazy("Plaatsen")),

@@ -53,3 +53,27 @@ def home_sessions(*, page, request):
         key="dialogues-upcoming", title=str(_("Praat mee")), template="dialogues/includes/home_sessions.html",
         context={"upcoming_sessions": sessions}, order=20,
     )
+
+
+# Staff actions on a session, written by dialogues.services (``_audit``) and shown in the
+# session's history in the admin: (action, label, message).
+LOG_ACTIONS = [
+    ("check_in", _("Ingecheckt"), _("Deelnemer als aanwezig gemeld")),
+    ("no_show", _("Niet gekomen"), _("Deelnemer als niet gekomen gemeld")),
+    ("walk_in", _("Binnenloper"), _("Binnenloper toegevoegd")),
+    ("outcome_publish", _("Uitkomst gepubliceerd"), _("Uitkomst gepubliceerd en deelnemers gemaild")),
+    ("outcome_unpublish", _("Uitkomst niet meer openbaar"), _("Uitkomst niet meer openbaar gemaakt")),
+    ("message_send", _("Bericht aan iedereen"), _("Bericht aan alle deelnemers verstuurd")),
+    ("session_cancel", _("Bijeenkomst afgelast"), _("Bijeenkomst afgelast en deelnemers gemaild")),
+    ("session_mark_held", _("Gehouden"), _("Bijeenkomst gemarkeerd als gehouden")),
+    ("registration_cancel", _("Aanmelding afgezegd"), _("Aanmelding afgezegd door een medewerker")),
+    ("registration_on_behalf", _("Aangemeld door medewerker"), _("Iemand aangemeld door een medewerker")),
+    ("waitlist_promote_by_hand", _("Van wachtlijst naar plaats"), _("Iemand van de wachtlijst op een plaats gezet")),
+    ("evaluation_send", _("Evaluatie verstuurd"), _("Uitnodigingen voor de evaluatie verstuurd")),
+]
+
+
+@hooks.register("register_log_actions")
+def register_dialogue_log_actions(actions):
+    for action, label, message in LOG_ACTIONS:
+        actions.register_action(f"dialogues.{action}", label, message)

@@ -36,6 +36,9 @@ DEFAULTS: dict[str, object] = {
     "GEOCODER_TIMEOUT": 3.0,  # seconds
     # How long an unconfirmed dialogue registration holds its seat.
     "REGISTRATION_HOLD_HOURS": 24,
+    # How many minutes before a session starts staff may check people in, mark no-shows and
+    # add walk-ins (dialogues); earlier, the admin hides those buttons and says from when.
+    "CHECK_IN_OPENS_MINUTES": 60,
     # How long registrations keep personal data after their round ended.
     "REGISTRATION_RETENTION_MONTHS": 12,
     # The public registration form's limits, counted on valid submissions only: (how many, per

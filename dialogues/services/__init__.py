@@ -14,9 +14,12 @@ from .registrations import (
     registration_check_in,
     registration_confirm,
     registration_create,
+    registration_create_on_behalf,
     registration_release_expired,
     registrations_anonymise,
+    promotion_needs_extra_seat,
     waitlist_promote,
+    waitlist_promote_by_hand,
 )
 from .sessions import (
     session_cancel,
@@ -27,14 +30,22 @@ from .sessions import (
     session_update,
     session_update_capacity,
 )
-from .sweeps import evaluations_request, reminders_send, retention_cutoff, retention_purge
+from .sweeps import (
+    evaluation_invitations_pending,
+    evaluation_invitations_send,
+    evaluations_request,
+    reminders_send,
+    retention_cutoff,
+    retention_purge,
+)
 
 __all__ = [
     "STATE_MESSAGES", "RegistrationError", "hold_duration", "waitlist_position",
     "evaluation_submit", "outcome_publish", "outcome_unpublish",
     "registration_add_walk_in", "registration_cancel", "registration_check_in", "registration_confirm",
-    "registration_create", "registration_release_expired", "registrations_anonymise", "waitlist_promote",
+    "registration_create", "registration_create_on_behalf", "registration_release_expired", "registrations_anonymise",
+    "promotion_needs_extra_seat", "waitlist_promote", "waitlist_promote_by_hand",
     "session_cancel", "session_create", "session_delete", "session_mark_held", "session_message_send",
     "session_update", "session_update_capacity",
-    "evaluations_request", "reminders_send", "retention_cutoff", "retention_purge",
+    "evaluation_invitations_pending", "evaluation_invitations_send", "evaluations_request", "reminders_send", "retention_cutoff", "retention_purge",
 ]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import F, Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
 from projects.conf import absolute_url, plugin_setting
 from projects.links import page_path
@@ -50,6 +52,20 @@ STATE_MESSAGES = {
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+def _audit(session: DialogueSession, action: str, by, **data) -> None:
+    """Write a staff action to Wagtail's audit log, on the session so it shows in the session's
+    history. ``data`` holds ids and counts only: the log outlives the retention of personal data."""
+    log(instance=session, action=f"dialogues.{action}", user=by if getattr(by, "is_authenticated", False) else None,
+        data=data)
+
+
+def _check_in_allowed(session: DialogueSession, now: datetime.datetime) -> None:
+    if not session.check_in_open(now):
+        opens = timezone.localtime(session.check_in_opens_at)
+        raise RegistrationError("too_early", _(
+            "Aanwezigheid bijhouden kan pas vanaf %(time)s, kort voor het begin van de bijeenkomst."
+        ) % {"time": formats.date_format(opens, "j F Y H:i")})
 
 def _lock_session(session_id: int) -> DialogueSession:
     return DialogueSession.objects.select_for_update().get(pk=session_id)

@@ -17,17 +17,24 @@ from ..models import (
     SessionOutcome,
     SessionStatus,
 )
-from .common import RegistrationError, _mail
+from django.utils import formats
+
+from .common import RegistrationError, _audit, _mail
 
 
 @transaction.atomic
-def outcome_publish(*, outcome_id: int, now: datetime.datetime | None = None) -> SessionOutcome:
-    """Publish a session's outcome on the round page and email the attendees (once)."""
+def outcome_publish(*, outcome_id: int, by=None, now: datetime.datetime | None = None) -> SessionOutcome:
+    """Publish a session's outcome on the round page and email the attendees (once). Only after
+    the session ended: an outcome of a meeting still to come would mislead the round page and
+    the policy check alike."""
     now = now or timezone.now()
     outcome = SessionOutcome.objects.select_for_update().get(pk=outcome_id)
     session = DialogueSession.objects.select_related("round").get(pk=outcome.session_id)
     if session.is_cancelled:
         raise RegistrationError("cancelled", _("Deze bijeenkomst is afgelast; er is geen uitkomst te publiceren."))
+    if not session.has_ended(now):
+        raise RegistrationError("not_ended", _("U kunt de uitkomst publiceren als de bijeenkomst voorbij is: vanaf %(time)s.") % {
+            "time": formats.date_format(timezone.localtime(session.ends_at), "j F Y H:i")})
     first_time = outcome.published_at is None
     if first_time:
         outcome.published_at = now
@@ -36,14 +43,17 @@ def outcome_publish(*, outcome_id: int, now: datetime.datetime | None = None) ->
             DialogueSession.objects.filter(pk=session.pk).update(status=SessionStatus.HELD)
         for registration in session.registrations.filter(status=RegistrationStatus.ATTENDED).exclude(email=""):
             _mail(registration, session, "outcome_published", outcome=outcome)
+        _audit(session, "outcome_publish", by, outcome_id=outcome.pk)
     return outcome
 
 
 @transaction.atomic
-def outcome_unpublish(*, outcome_id: int) -> SessionOutcome:
-    outcome = SessionOutcome.objects.select_for_update().get(pk=outcome_id)
-    outcome.published_at = None
-    outcome.save(update_fields=["published_at"])
+def outcome_unpublish(*, outcome_id: int, by=None) -> SessionOutcome:
+    outcome = SessionOutcome.objects.select_for_update().select_related("session").get(pk=outcome_id)
+    if outcome.published_at is not None:
+        outcome.published_at = None
+        outcome.save(update_fields=["published_at"])
+        _audit(outcome.session, "outcome_unpublish", by, outcome_id=outcome.pk)
     return outcome
 
 

@@ -19,11 +19,14 @@ from ..models import (
     RegistrationStatus,
 )
 from .common import (
+    SEAT_FIELD,
     STATE_MESSAGES,
     hold_duration,
     RegistrationError,
     waitlist_position,
+    _audit,
     _change_seats,
+    _check_in_allowed,
     _lock_session,
     _mail,
     _promote,
@@ -137,15 +140,27 @@ def registration_confirm(*, registration_id: int, now: datetime.datetime | None 
 
 
 @transaction.atomic
-def registration_cancel(*, registration_id: int, now: datetime.datetime | None = None, reason: str = "cancelled") -> Registration:
-    """Cancel a registration: frees its seat and promotes the first on the waiting list."""
+def registration_cancel(*, registration_id: int, now: datetime.datetime | None = None, reason: str = "cancelled",
+                        by=None, notify: bool = True) -> Registration:
+    """Cancel a registration (confirmed, pending or waitlisted): frees its seat and promotes the
+    first on the waiting list.
+
+    ``reason`` "cancelled" is the person's own cancel (link or Mijn gegevens) and mails a
+    confirmation; "released" is the sweep for an unconfirmed seat. With ``by`` (a staff member)
+    it is a cancel by the organisers: written to the audit log, mailed only when ``notify``.
+    """
     now = now or timezone.now()
     session, registration = _lock_registration(registration_id)
     if registration.status == RegistrationStatus.CANCELLED:
+        if by is not None:
+            raise RegistrationError("already", _("Deze aanmelding is al afgezegd."))
         raise RegistrationError("already", _("U bent al afgemeld voor deze bijeenkomst."))
     if registration.status in (RegistrationStatus.ATTENDED, RegistrationStatus.NO_SHOW) or session.starts_at <= now:
+        if by is not None:
+            raise RegistrationError("past", _("Deze bijeenkomst is al begonnen of geweest. Meld de persoon dan als niet gekomen."))
         raise RegistrationError("past", _("Deze bijeenkomst is al begonnen of geweest. Afmelden kan niet meer."))
     had_seat = registration.holds_seat
+    previous = registration.status
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     registration.hold_expires_at = None
@@ -156,6 +171,120 @@ def registration_cancel(*, registration_id: int, now: datetime.datetime | None =
             _promote(session, now)
     if reason == "released":
         _mail(registration, session, "registration_released")
+    elif by is not None:
+        _audit(session, "registration_cancel", by, registration_id=registration.pk, previous_status=previous, mailed=bool(notify and registration.email))
+        if notify:
+            _mail(registration, session, "registration_cancelled", by_staff=True)
+    else:
+        _mail(registration, session, "registration_cancelled", by_staff=False)
+    return registration
+
+
+@transaction.atomic
+def registration_create_on_behalf(
+    *,
+    session_id: int,
+    by,
+    name: str,
+    stakeholder_group: str,
+    consent_given_to_staff: bool,
+    email: str = "",
+    phone: str = "",
+    attendance_mode: str | None = None,
+    needs: Iterable[str] = (),
+    needs_other: str = "",
+    waitlist_when_full: bool = True,
+    now: datetime.datetime | None = None,
+) -> Registration:
+    """Register someone on their behalf (a phone call, a paper form at the library).
+
+    Confirmed at once (no confirm link): the staff member spoke to the person. When the pool is
+    full the person goes on its waiting list if ``waitlist_when_full``, otherwise this raises.
+    Staff may do this also before registration opens or after it closed, never for a cancelled
+    or past session. Without an email address the person gets no mail at all.
+    """
+    now = now or timezone.now()
+    session = DialogueSession.objects.select_for_update().select_related("round").get(pk=session_id)
+    state = session.registration_state(now)
+    if state in ("cancelled", "past"):
+        raise RegistrationError(state, STATE_MESSAGES[state]())
+    if not consent_given_to_staff:
+        raise RegistrationError("consent", _("Vraag de persoon om toestemming voor het gebruik van de gegevens, en vink dit aan."),
+                                field="consent_given_to_staff")
+    if not name.strip():
+        raise RegistrationError("name", _("Vul de naam in."), field="name")
+    email = (email or "").strip()
+    mode = attendance_mode or (session.modes[0] if session.modes else AttendanceMode.ONSITE)
+    if mode not in session.modes:
+        raise RegistrationError("mode", _("Kies hoe de persoon meedoet: op locatie of online."), field="attendance_mode")
+    if email and Registration.objects.filter(session=session, email__iexact=email).exclude(status=RegistrationStatus.CANCELLED).exists():
+        raise RegistrationError("duplicate", _("Met dit e-mailadres is al iemand aangemeld voor deze bijeenkomst."), field="email")
+    needs = [n for n in dict.fromkeys(needs) if n in Need.values]
+    registration = Registration(
+        session=session, name=name.strip(), email=email, phone=phone.strip(), stakeholder_group=stakeholder_group.strip(),
+        needs=needs, needs_other=needs_other.strip() if Need.OTHER in needs else "", consent=True,
+        registered_by=by if getattr(by, "is_authenticated", False) else None, attendance_mode=mode, created_at=now,
+    )
+    if session.seats_free_for(mode) > 0:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at = now
+        registration.save()
+        _change_seats(session, mode, +1)
+        _mail(registration, session, "registration_confirmed", ics="PUBLISH")
+    elif waitlist_when_full:
+        registration.status = RegistrationStatus.WAITLISTED
+        registration.waitlisted_at = now
+        registration.save()
+        _mail(registration, session, "registration_waitlisted", position=waitlist_position(registration))
+    else:
+        raise RegistrationError("full", _(
+            "Er is geen plaats meer (%(mode)s). Zet de persoon op de wachtlijst, of zet iemand van de wachtlijst "
+            "later zelf op een plaats."
+        ) % {"mode": AttendanceMode(mode).label.lower()}, field="waitlist_when_full")
+    _audit(session, "registration_on_behalf", by, registration_id=registration.pk, status=registration.status,
+           attendance_mode=mode, mailed=bool(email))
+    return registration
+
+
+def promotion_needs_extra_seat(registration: Registration) -> bool:
+    """Whether moving this waiting person up by hand adds a seat to their pool (it is full)."""
+    return registration.session.seats_free_for(registration.attendance_mode) <= 0
+
+
+@transaction.atomic
+def waitlist_promote_by_hand(*, registration_id: int, by, allow_extra_seat: bool = True,
+                             now: datetime.datetime | None = None) -> Registration:
+    """Give a chosen person on the waiting list a seat, ahead of the order of the list.
+
+    When their pool has no free seat, its capacity goes up by one in the same transaction (under
+    the session lock, so the counters and the check constraints stay right); with
+    ``allow_extra_seat`` False that refuses instead (the staff member was told a seat was free).
+    The person gets the promotion email.
+    """
+    now = now or timezone.now()
+    session, registration = _lock_registration(registration_id)
+    if registration.status != RegistrationStatus.WAITLISTED:
+        raise RegistrationError("status", _("Deze persoon staat niet (meer) op de wachtlijst."))
+    if session.registration_state(now) in ("cancelled", "past"):
+        raise RegistrationError("past", _("Deze bijeenkomst is afgelast, al begonnen of geweest."))
+    mode = registration.attendance_mode
+    raised = session.seats_free_for(mode) <= 0
+    if raised:
+        if not allow_extra_seat:
+            raise RegistrationError("full", _("Er is intussen geen plaats meer vrij. Kijk opnieuw: dan komt er een extra plaats bij."))
+        capacity_field = "capacity_online" if mode == AttendanceMode.ONLINE else "capacity_onsite"
+        needed = getattr(session, SEAT_FIELD[AttendanceMode(mode)]) + 1
+        # Exactly enough for one more seat, even if the counters were over a lowered capacity.
+        DialogueSession.objects.filter(pk=session.pk).update(**{capacity_field: needed})
+        setattr(session, capacity_field, needed)
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.promoted_at = now
+    registration.confirmed_at = now
+    registration.save(update_fields=["status", "promoted_at", "confirmed_at"])
+    _change_seats(session, mode, +1)
+    _mail(registration, session, "registration_promoted", ics="PUBLISH")
+    _audit(session, "waitlist_promote_by_hand", by, registration_id=registration.pk, attendance_mode=mode,
+           extra_seat=raised, capacity=getattr(session, "capacity_online" if mode == AttendanceMode.ONLINE else "capacity_onsite"))
     return registration
 
 
@@ -188,10 +317,12 @@ def registration_release_expired(*, now: datetime.datetime | None = None) -> int
 
 
 @transaction.atomic
-def registration_check_in(*, registration_id: int, attended: bool, now: datetime.datetime | None = None) -> Registration:
-    """Mark attended or no-show at the door (or afterwards). Seats stay counted."""
+def registration_check_in(*, registration_id: int, attended: bool, by=None, now: datetime.datetime | None = None) -> Registration:
+    """Mark attended or no-show at the door (or afterwards), from CHECK_IN_OPENS_MINUTES before
+    the start. Seats stay counted."""
     now = now or timezone.now()
-    registration = Registration.objects.select_for_update().get(pk=registration_id)
+    session, registration = _lock_registration(registration_id)
+    _check_in_allowed(session, now)
     if registration.status not in (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED, RegistrationStatus.ATTENDED, RegistrationStatus.NO_SHOW):
         raise RegistrationError("status", _("Alleen aangemelde deelnemers kunt u aanwezig of afwezig melden."))
     if registration.status == RegistrationStatus.PENDING:
@@ -200,23 +331,27 @@ def registration_check_in(*, registration_id: int, attended: bool, now: datetime
     registration.status = RegistrationStatus.ATTENDED if attended else RegistrationStatus.NO_SHOW
     registration.checked_in_at = now
     registration.save(update_fields=["status", "checked_in_at", "hold_expires_at"])
+    _audit(session, "check_in" if attended else "no_show", by, registration_id=registration.pk)
     return registration
 
 
 @transaction.atomic
 def registration_add_walk_in(*, session_id: int, stakeholder_group: str, name: str = "", email: str = "",
-                             now: datetime.datetime | None = None) -> Registration:
+                             by=None, now: datetime.datetime | None = None) -> Registration:
     """Someone who came without registering. Counts for attendance, not for the seats."""
     now = now or timezone.now()
     session = _lock_session(session_id)
+    _check_in_allowed(session, now)
     email = email.strip()
     if email and Registration.objects.filter(session=session, email__iexact=email).exclude(status=RegistrationStatus.CANCELLED).exists():
         raise RegistrationError("duplicate", _("Met dit e-mailadres is al iemand aangemeld voor deze bijeenkomst."), field="email")
-    return Registration.objects.create(
+    registration = Registration.objects.create(
         session=session, name=name.strip(), email=email, stakeholder_group=stakeholder_group.strip() or "Bewoner",
         status=RegistrationStatus.ATTENDED, walk_in=True, consent=bool(email), checked_in_at=now, created_at=now,
         attendance_mode=session.modes[0] if session.modes else AttendanceMode.ONSITE,
     )
+    _audit(session, "walk_in", by, registration_id=registration.pk)
+    return registration
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from ..models import (
     SessionOutcome,
     SessionStatus,
 )
-from .common import SCHEDULE_FIELDS, RegistrationError, waitlist_position, _lock_session, _mail, _promote
+from .common import SCHEDULE_FIELDS, RegistrationError, waitlist_position, _audit, _lock_session, _mail, _promote
 
 
 @transaction.atomic
@@ -61,7 +61,7 @@ def session_update_capacity(*, session_id: int, capacity_onsite: int, capacity_o
 
 
 @transaction.atomic
-def session_cancel(*, session_id: int, message: str = "", now: datetime.datetime | None = None) -> DialogueSession:
+def session_cancel(*, session_id: int, message: str = "", by=None, now: datetime.datetime | None = None) -> DialogueSession:
     """Cancel a session (the only way to take it off: a session with registrations is never
     deleted). Everyone registered or waiting gets an email with a calendar cancellation."""
     now = now or timezone.now()
@@ -72,8 +72,11 @@ def session_cancel(*, session_id: int, message: str = "", now: datetime.datetime
     session.cancelled_at = now
     session.sequence += 1
     session.save(update_fields=["status", "cancelled_at", "sequence"])
+    mailed = 0
     for registration in session.registrations.filter(status__in=ACTIVE_STATUSES):
         _mail(registration, session, "session_cancelled", ics="CANCEL", message=message)
+        mailed += bool(registration.email)
+    _audit(session, "session_cancel", by, mailed=mailed)
     return session
 
 
@@ -88,21 +91,29 @@ def session_delete(*, session_id: int) -> None:
 
 
 @transaction.atomic
-def session_message_send(*, session_id: int, subject: str, body: str) -> int:
+def session_message_send(*, session_id: int, subject: str, body: str, by=None) -> int:
     """Email a message from the organisers to everyone registered or waiting."""
     session = DialogueSession.objects.select_related("round").get(pk=session_id)
     count = 0
     for registration in session.registrations.filter(status__in=ACTIVE_STATUSES).exclude(email=""):
         _mail(registration, session, "session_message", subject=subject, body=body)
         count += 1
+    # The subject is the organisers' own text, not personal data; the body stays out of the log.
+    _audit(session, "message_send", by, recipients=count, subject=subject[:200])
     return count
 
 
 @transaction.atomic
-def session_mark_held(*, session_id: int) -> DialogueSession:
+def session_mark_held(*, session_id: int, by=None, now: datetime.datetime | None = None) -> DialogueSession:
+    """Mark a session as held; only once it has started (before that the public page would say
+    "Geweest" for a meeting still to come)."""
+    now = now or timezone.now()
     session = _lock_session(session_id)
     if session.status == SessionStatus.PLANNED:
+        if now < session.starts_at:
+            raise RegistrationError("not_started", _("De bijeenkomst is nog niet begonnen. Markeer hem als gehouden als hij begonnen is."))
         session.status = SessionStatus.HELD
         session.save(update_fields=["status"])
+        _audit(session, "session_mark_held", by)
     return session
 

@@ -7,6 +7,7 @@ import datetime
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from projects.conf import plugin_setting
 
@@ -17,7 +18,7 @@ from ..models import (
     RegistrationStatus,
     SessionStatus,
 )
-from .common import EVALUATION_WINDOW, REMINDER_WINDOW, _mail
+from .common import EVALUATION_WINDOW, REMINDER_WINDOW, RegistrationError, _audit, _mail
 from .registrations import registrations_anonymise
 
 
@@ -49,14 +50,41 @@ def reminders_send(*, now: datetime.datetime | None = None) -> int:
 
 
 def evaluations_request(*, now: datetime.datetime | None = None) -> int:
-    """Sweep: invite attendees of a session that ended (within the last 30 days) to evaluate it."""
+    """Sweep: invite attendees of sessions that ended (within the last 30 days) to evaluate them,
+    one session at a time through ``evaluation_invitations_send``."""
     now = now or timezone.now()
-    ids = list(
-        Registration.objects.filter(
-            status=RegistrationStatus.ATTENDED, evaluation_sent_at__isnull=True,
-            session__ends_at__lte=now, session__ends_at__gt=now - EVALUATION_WINDOW,
-        ).exclude(session__status=SessionStatus.CANCELLED).exclude(email="").values_list("pk", flat=True)[:2000]
+    session_ids = list(
+        _uninvited().filter(session__ends_at__lte=now, session__ends_at__gt=now - EVALUATION_WINDOW)
+        .values_list("session_id", flat=True).distinct()[:500]
     )
+    return sum(evaluation_invitations_send(session_id=pk, now=now) for pk in session_ids)
+
+
+def _uninvited():
+    return (
+        Registration.objects.filter(status=RegistrationStatus.ATTENDED, evaluation_sent_at__isnull=True)
+        .exclude(session__status=SessionStatus.CANCELLED).exclude(email="")
+    )
+
+
+def evaluation_invitations_pending(session: DialogueSession) -> int:
+    """How many attendees of the session (with an email address) are not yet invited. A read,
+    but kept next to the rule it counts, so the admin's button and the sweep cannot disagree."""
+    return _uninvited().filter(session=session).count()
+
+
+def evaluation_invitations_send(*, session_id: int, by=None, now: datetime.datetime | None = None) -> int:
+    """Invite every attendee of one ended session who was not invited yet to evaluate it; the
+    hourly sweep and the admin's "Evaluatie nu versturen" both call this. Each invitation is its
+    own transaction with the registration row locked (skip_locked), so a sweep and a button press
+    at the same moment never invite anyone twice. Returns how many were invited."""
+    now = now or timezone.now()
+    session = DialogueSession.objects.select_related("round").get(pk=session_id)
+    if session.is_cancelled:
+        raise RegistrationError("cancelled", _("Deze bijeenkomst is afgelast; er is niets te evalueren."))
+    if not session.has_ended(now):
+        raise RegistrationError("not_ended", _("De evaluatie kan pas weg als de bijeenkomst voorbij is."))
+    ids = list(_uninvited().filter(session=session).values_list("pk", flat=True)[:2000])
     sent = 0
     for pk in ids:
         with transaction.atomic():
@@ -68,9 +96,12 @@ def evaluations_request(*, now: datetime.datetime | None = None) -> int:
                 continue
             registration.evaluation_sent_at = now
             registration.save(update_fields=["evaluation_sent_at"])
-            DialogueSession.objects.filter(pk=registration.session_id, evaluation_requested_at__isnull=True).update(evaluation_requested_at=now)
+            DialogueSession.objects.filter(pk=session.pk, evaluation_requested_at__isnull=True).update(evaluation_requested_at=now)
             _mail(registration, registration.session, "evaluation_request", evaluate_url=tokens.link(pk, "evaluate"))
             sent += 1
+    if sent:
+        with transaction.atomic():
+            _audit(session, "evaluation_send", by, invited=sent, by_hand=by is not None)
     return sent
 
 

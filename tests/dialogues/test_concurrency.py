@@ -2,11 +2,13 @@
 
 
 import pytest
+from wagtail.models import ModelLogEntry
 
 from dialogues import services
 from dialogues.models import DialogueSession, Registration, RegistrationStatus as S
 from tests.concurrency import run_concurrently
 from tests.dialogues.factories import DialogueSessionFactory, registration_data
+from tests.projects.factories import UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -54,3 +56,27 @@ def test_concurrent_cancel_and_register_keep_invariants(site):
     waiting = Registration.objects.filter(status=S.WAITLISTED)
     if promoted and waiting:
         assert max(p.waitlisted_at for p in promoted) <= min(w.waitlisted_at for w in waiting)
+
+
+def test_promotion_by_hand_racing_registrations_and_cancels_never_overbooks(site):
+    staff = UserFactory(username="medewerker-race", is_superuser=True, is_staff=True)
+    session = DialogueSessionFactory(capacity_onsite=3)
+    first = [services.registration_create(session_id=session.pk, **registration_data(email=f"a{i}@example.org")) for i in range(7)]
+    seated = [r for r in first if r.status == S.PENDING]
+    waiting = [r for r in first if r.status == S.WAITLISTED]
+    assert len(seated) == 3 and len(waiting) == 4
+    targets = [(lambda r=r: services.waitlist_promote_by_hand(registration_id=r.pk, by=staff)) for r in waiting[:3]]
+    targets += [(lambda i=i: services.registration_create(session_id=session.pk, **registration_data(email=f"b{i}@example.org")))
+                for i in range(6)]
+    targets += [(lambda: services.registration_cancel(registration_id=seated[0].pk, by=staff, notify=False))]
+    errors = run_concurrently(targets)
+    # A person promoted by the cancel before staff got to them is "no longer waiting": the only refusal allowed.
+    assert all(isinstance(e, services.RegistrationError) and e.code == "status" for e in errors), errors
+    session = DialogueSession.objects.get(pk=session.pk)
+    holders = Registration.objects.filter(status__in=[S.PENDING, S.CONFIRMED]).count()
+    assert holders == session.seats_taken_onsite <= session.capacity_onsite
+    # Each promotion by hand that found the pool full added exactly one seat.
+    raised = sum(1 for e in ModelLogEntry.objects.for_instance(session).filter(action="dialogues.waitlist_promote_by_hand")
+                 if e.data["extra_seat"])
+    assert session.capacity_onsite == 3 + raised
+    assert all(Registration.objects.get(pk=r.pk).status == S.CONFIRMED for r in waiting[:3])

@@ -1,6 +1,9 @@
 """Who sees registrants' personal data in the admin: a matrix per role."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.contrib.auth.models import Group, Permission
 
 from dialogues import services
@@ -69,7 +72,8 @@ def test_check_in_and_cancel_need_project_permission(client, setup, role, allowe
     session, users = setup
     client.force_login(users[role])
     registration = Registration.objects.get()
-    client.post(f"/admin/dialogen/sessie/{session.pk}/aanmelding/{registration.pk}/inchecken/", {"attended": "1"})
+    with time_machine.travel(session.starts_at, tick=False):  # check-in opens shortly before the start
+        client.post(f"/admin/dialogen/sessie/{session.pk}/aanmelding/{registration.pk}/inchecken/", {"attended": "1"})
     client.post(f"/admin/dialogen/sessie/{session.pk}/afgelasten/", {"message": ""})
     registration.refresh_from_db()
     session.refresh_from_db()
@@ -134,7 +138,8 @@ def test_outcome_edit_and_publish(client, setup):
     outcome = SessionOutcome.objects.get(session=session)
     assert response["Location"].endswith(f"/edit/{outcome.pk}/")
     assert client.get(response["Location"]).status_code == 200
-    client.post(f"/admin/dialogen/sessie/{session.pk}/uitkomst/publiceren/")
+    with time_machine.travel(session.ends_at + datetime.timedelta(hours=1), tick=False):  # only after the session ended
+        client.post(f"/admin/dialogen/sessie/{session.pk}/uitkomst/publiceren/")
     outcome.refresh_from_db()
     assert outcome.published_at is not None
     client.force_login(users["editor_elsewhere"])
@@ -144,7 +149,8 @@ def test_outcome_edit_and_publish(client, setup):
 def test_editor_adds_walk_in_sends_message_and_exports(client, setup):
     session, users = setup
     client.force_login(users["editor"])
-    client.post(f"/admin/dialogen/sessie/{session.pk}/binnenloper/", {"name": "Kees", "email": "", "stakeholder_group": "Zorgaanbieders"})
+    with time_machine.travel(session.starts_at, tick=False):
+        client.post(f"/admin/dialogen/sessie/{session.pk}/binnenloper/", {"name": "Kees", "email": "", "stakeholder_group": "Zorgaanbieders"})
     assert Registration.objects.filter(walk_in=True, status="attended", stakeholder_group="Zorgaanbieders").exists()
     response = client.post(f"/admin/dialogen/sessie/{session.pk}/bericht/", {"subject": "Parkeren", "body": "Achter het gebouw."})
     assert response.status_code == 302
@@ -196,7 +202,7 @@ def test_round_page_form_offers_the_projects_groups(setup):
 def test_organisers_see_evaluation_averages_and_anonymous_comments(client, setup):
     session, users = setup
     registration = Registration.objects.get()
-    services.registration_check_in(registration_id=registration.pk, attended=True)
+    services.registration_check_in(registration_id=registration.pk, attended=True, now=session.starts_at)
     services.evaluation_submit(registration_id=registration.pk, heard=4, useful=2, comment="Meer tijd voor vragen graag")
     client.force_login(users["editor"])
     html = client.get(f"/admin/dialogen/sessie/{session.pk}/").content.decode()

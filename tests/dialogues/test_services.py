@@ -321,7 +321,8 @@ def test_evaluation_submit_once_and_only_for_attendees():
 
 
 def test_walk_in_counts_for_attendance_not_seats(session):
-    walk_in = services.registration_add_walk_in(session_id=session.pk, stakeholder_group="Zorgaanbieders", name="Kees")
+    walk_in = services.registration_add_walk_in(session_id=session.pk, stakeholder_group="Zorgaanbieders", name="Kees",
+                                                now=session.starts_at)
     session.refresh_from_db()
     assert walk_in.status == S.ATTENDED and walk_in.walk_in
     assert session.seats_taken == 0
