@@ -106,6 +106,12 @@ def give_new_project_its_editor_group(request, page):
         project_editor_group_ensure(project=page.specific, user=request.user)
 
 
+@hooks.register("after_copy_page")
+def give_copied_project_its_editor_group(request, page, new_page):
+    """A copied project is a new project: its own group, not the original's editors."""
+    give_new_project_its_editor_group(request, new_page)
+
+
 @hooks.register("register_admin_urls")
 def register_results_admin_urls():
     from django.urls import path

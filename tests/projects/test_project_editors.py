@@ -127,6 +127,18 @@ def test_a_new_project_gets_its_group_through_wagtails_hook(site):
     assert entry.user_id == request.user.pk and entry.data == {"group_id": group.pk}
 
 
+def test_a_copied_project_gets_a_group_of_its_own(projects):
+    a, _b = projects
+    original = project_editor_group_ensure(project=a)
+    copy = a.copy(update_attrs={"title": "Stationsgebied (kopie)", "slug": "stationsgebied-kopie"})
+    request = RequestFactory().post("/admin/pages/copy/")
+    request.user = UserFactory(is_superuser=True, is_staff=True)
+    for hook in hooks.get_hooks("after_copy_page"):
+        assert hook(request, a, copy) is None
+    group = project_editor_group_get(copy.specific)
+    assert group is not None and group.pk != original.pk and group.name == "Redactie Stationsgebied (kopie)"
+
+
 def test_management_command_gives_existing_projects_their_group(projects):
     out = io.StringIO()
     call_command("participatie_project_groups", stdout=out)
