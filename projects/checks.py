@@ -10,7 +10,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
-from .conf import DEFAULTS, SITE_SETTINGS_FIELDS, plugin_setting
+from .conf import DEFAULTS, SITE_SETTINGS_FIELDS, plugin_setting, site_url
 
 REQUIRED_APPS = (
     "wagtail",
@@ -185,3 +185,24 @@ def check_site_url_and_queues(app_configs=None, **kwargs):
             id="participatie.W002",
         ))
     return warnings
+
+
+@register(Tags.compatibility)
+def check_wagtail_admin_base_url(app_configs=None, **kwargs):
+    """Wagtail's own mail (moderation and workflow notifications, its password reset) builds links
+    from WAGTAILADMIN_BASE_URL alone; the apps' mail from their site address (``site_url()``)."""
+    admin_url = (getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "").rstrip("/")
+    if not admin_url:
+        return [Warning(
+            "WAGTAILADMIN_BASE_URL is not set: links in Wagtail's own emails (moderation, password reset) "
+            "point to the wrong address or have none.",
+            hint=f"Set WAGTAILADMIN_BASE_URL = {site_url()!r} (the site's public address, SITE_URL).",
+            id="participatie.W005",
+        )]
+    if admin_url != site_url():
+        return [Warning(
+            f"WAGTAILADMIN_BASE_URL ({admin_url}) differs from the site address the apps use in emails ({site_url()}).",
+            hint="Set both to the public address, e.g. WAGTAILADMIN_BASE_URL = SITE_URL.",
+            id="participatie.W005",
+        )]
+    return []

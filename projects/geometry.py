@@ -55,10 +55,76 @@ def geometry_bbox(value: dict) -> tuple[float, float, float, float]:
     return tuple(shape(value).bounds)
 
 
+def draw_texts() -> dict:
+    """Leaflet.draw's texts in the active language (django-leaflet ships no Dutch). The same shape
+    as ``L.drawLocal``; ``projects/admin_map.js`` merges it in before the map is drawn. ``zoom``
+    holds the zoom buttons' titles."""
+    return {
+        "draw": {
+            "toolbar": {
+                "actions": {"title": _("Stop met tekenen"), "text": _("Annuleren")},
+                "finish": {"title": _("Klaar met tekenen"), "text": _("Klaar")},
+                "undo": {"title": _("Laatste punt weghalen"), "text": _("Laatste punt weg")},
+                "buttons": {
+                    "polyline": _("Teken een lijn"), "polygon": _("Teken een vlak"),
+                    "rectangle": _("Teken een rechthoek"), "circle": _("Teken een cirkel"),
+                    "marker": _("Zet een punt"), "circlemarker": _("Zet een rond punt"),
+                },
+            },
+            "handlers": {
+                "circle": {"tooltip": {"start": _("Klik en sleep om een cirkel te tekenen.")}, "radius": _("Straal")},
+                "circlemarker": {"tooltip": {"start": _("Klik op de kaart om een punt te zetten.")}},
+                "marker": {"tooltip": {"start": _("Klik op de kaart om een punt te zetten.")}},
+                "polygon": {"tooltip": {
+                    "start": _("Klik om te beginnen met tekenen."),
+                    "cont": _("Klik om verder te tekenen."),
+                    "end": _("Klik op het eerste punt om het vlak te sluiten."),
+                }},
+                "polyline": {
+                    "error": _("<strong>Fout:</strong> de randen mogen elkaar niet kruisen."),
+                    "tooltip": {
+                        "start": _("Klik om de lijn te beginnen."),
+                        "cont": _("Klik om de lijn verder te tekenen."),
+                        "end": _("Klik op het laatste punt om de lijn af te maken."),
+                    },
+                },
+                "rectangle": {"tooltip": {"start": _("Klik en sleep om een rechthoek te tekenen.")}},
+                "simpleshape": {"tooltip": {"end": _("Laat de muis los om het tekenen af te maken.")}},
+            },
+        },
+        "edit": {
+            "toolbar": {
+                "actions": {
+                    "save": {"title": _("Wijzigingen bewaren"), "text": _("Bewaren")},
+                    "cancel": {"title": _("Stop met wijzigen en vergeet de wijzigingen"), "text": _("Annuleren")},
+                    "clearAll": {"title": _("Alles weghalen"), "text": _("Alles weg")},
+                },
+                "buttons": {
+                    "edit": _("Vorm wijzigen"), "editDisabled": _("Er is niets om te wijzigen"),
+                    "remove": _("Vorm weghalen"), "removeDisabled": _("Er is niets om weg te halen"),
+                },
+            },
+            "handlers": {
+                "edit": {"tooltip": {"text": _("Sleep de punten om de vorm te wijzigen."),
+                                     "subtext": _("Klik op Annuleren om de wijzigingen ongedaan te maken.")}},
+                "remove": {"tooltip": {"text": _("Klik op een vorm om haar weg te halen.")}},
+            },
+        },
+        "zoom": {"zoomInTitle": _("Inzoomen"), "zoomOutTitle": _("Uitzoomen")},
+    }
+
+
+def _resolved(value):
+    """Lazy translations as plain strings, for json_script."""
+    if isinstance(value, dict):
+        return {key: _resolved(item) for key, item in value.items()}
+    return str(value)
+
+
 class GeoJSONMapWidget(forms.Textarea):
     """A Leaflet map to draw one geometry on; the value is GeoJSON text."""
 
-    template_name = "leaflet/widget.html"
+    template_name = "projects/widgets/geojson_map.html"
     geom_type = "Polygon"
 
     def __init__(self, attrs=None, geom_type=None):
@@ -107,6 +173,8 @@ class GeoJSONMapWidget(forms.Textarea):
             reset_view_icon="",
             csp_nonce=None,
             display_raw=False,
+            draw_texts=_resolved(draw_texts()),
+            reset_view_title=str(_("Kaart terugzetten")),
         )
         return context
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from rq import Retry
+from wagtail.log_actions import log
 
 from .conf import absolute_url
 from .jobs import enqueue
@@ -404,6 +405,7 @@ def report_freeze(*, project: ProjectPage, user=None) -> ParticipationReport:
     )
     report.full_clean(exclude=["pdf"])
     report.save()
+    log(instance=project, action="projects.report_freeze", user=report.vastgesteld_by, data={"version": version})
     enqueue(report_pdf_render, report.pk, retry=Retry(max=3, interval=[60, 300, 900]))
     return report
 
@@ -454,6 +456,10 @@ def results_publish(*, project: ProjectPage, user=None, message: str = "", expec
         project=project, number=last + 1, message=message.strip(),
         published_by=user if user is not None and user.is_authenticated else None,
     )
+    # The job mails the same list (deduplicated addresses); counted here so the history says
+    # how many were told, without any address in the log.
+    log(instance=project, action="projects.results_publish", user=publication.published_by,
+        data={"number": publication.number, "recipients": len(results_recipients(project))})
     enqueue(results_publication_mail, publication.pk)
     return publication
 

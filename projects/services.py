@@ -1,14 +1,17 @@
-"""Writes about projects: following, notifying followers."""
+"""Writes about projects: following, notifying followers, a project's own editor group."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group, Permission
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.log_actions import log
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
 from .conf import absolute_url
 from .links import page_path
@@ -132,3 +135,52 @@ def user_delete(*, user) -> None:
     for address in addresses:
         OutgoingMail.objects.filter(to__iexact=address).delete()
     user.delete()
+
+
+# --- A project's own editors ---------------------------------------------------------------
+
+# Group names are data, like "Moderatoren" and "Raadsleden": one language, so they can be found again.
+EDITOR_GROUP_PREFIX = "Redactie"
+# Page rights of a project's editor group on the project page (and so on its rounds and news).
+EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page")
+# Images and documents for their pages: upload and choose, not change other people's files.
+EDITOR_COLLECTION_PERMISSIONS = (("wagtailimages", "add_image"), ("wagtailimages", "choose_image"),
+                                 ("wagtaildocs", "add_document"), ("wagtaildocs", "choose_document"))
+
+
+def project_editor_group_get(project: ProjectPage) -> Group | None:
+    """The project's editor group: the group with page rights on exactly this project page whose
+    name starts with "Redactie" (the name may lag behind a renamed project; the rights decide)."""
+    return (Group.objects.filter(page_permissions__page=project, name__startswith=EDITOR_GROUP_PREFIX)
+            .order_by("pk").distinct().first())
+
+
+@transaction.atomic
+def project_editor_group_ensure(*, project: ProjectPage, user=None) -> Group:
+    """Give ``project`` its own editor group, "Redactie <projecttitel>": admin access, add, change,
+    publish and lock rights on the project page (so on everything below it: rounds, news), and
+    uploading and choosing images and documents. Members run this project, and no other, without
+    the superuser: its pages, sessions and registrations, decisions and results.
+
+    Idempotent: a second call (or the management command ``participatie_project_groups``) adds
+    what is missing and changes nothing else. Called from Wagtail's ``after_create_page`` hook.
+    """
+    group = project_editor_group_get(project)
+    created = group is None
+    if created:
+        name = f"{EDITOR_GROUP_PREFIX} {project.title}"[:150]
+        if Group.objects.filter(name=name).exists():  # two projects with the same title
+            name = f"{name[:140]} ({project.pk})"
+        group = Group.objects.create(name=name)
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    for codename in EDITOR_PAGE_PERMISSIONS:
+        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+        GroupPagePermission.objects.get_or_create(group=group, page=project, permission=permission)
+    root = Collection.get_first_root_node()
+    if root is not None:
+        for app_label, codename in EDITOR_COLLECTION_PERMISSIONS:
+            permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            GroupCollectionPermission.objects.get_or_create(group=group, collection=root, permission=permission)
+    if created:
+        log(instance=project, action="projects.editor_group_create", user=user, data={"group_id": group.pk})
+    return group

@@ -1,5 +1,9 @@
 """Admin viewsets of projects (registered in wagtail_hooks.py)."""
 
+import json
+
+import django_filters
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
@@ -11,26 +15,125 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from .mail import RETRYABLE, mail_retry
-from .models import Decision, OutgoingMail
+from .models import Decision, OutgoingMail, ProjectPage, ProjectPhase
+from .permissions import decision_policy, manageable_projects
+
+
+class DecisionFilterSet(WagtailFilterSet):
+    # Only the projects the user may manage, not every project on the site.
+    project = django_filters.ModelChoiceFilter(
+        label=_("project"), queryset=lambda request: manageable_projects(getattr(request, "user", None)),
+    )
+    published = django_filters.BooleanFilter(label=_("gepubliceerd"), widget=django_filters.widgets.BooleanWidget())
+
+    class Meta:
+        model = Decision
+        fields = ["project", "published"]
+
+
+class PhaseSelect(forms.Select):
+    """The phase choices, grouped per project; a small script keeps only the chosen project's
+    phases visible (without JavaScript the groups "Project – fase" remain)."""
+
+    class Media:
+        js = ["projects/decision_form.js"]
+
+
+class DecisionInstanceMixin:
+    """Wagtail checks the model-level permission; a decision belongs to one project, so
+    check that project too (403 on another project's decision)."""
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        if not decision_policy().user_has_permission_for_instance(self.request.user, "change", obj):
+            raise PermissionDenied
+        return obj
+
+
+class DecisionFormMixin:
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        projects = list(manageable_projects(self.request.user).order_by("title"))
+        form.fields["project"].queryset = ProjectPage.objects.filter(pk__in=[p.pk for p in projects]).order_by("title")
+        phases = list(ProjectPhase.objects.filter(project__in=[p.pk for p in projects]).order_by("project_id", "sort_order", "pk"))
+        field = form.fields["phase"]
+        field.queryset = ProjectPhase.objects.filter(pk__in=[p.pk for p in phases])
+        by_project: dict[int, list] = {}
+        for phase in phases:
+            by_project.setdefault(phase.project_id, []).append(phase)
+        # Validation still uses the queryset; the model's clean() refuses a phase of another project.
+        field.choices = [("", "---------")] + [
+            (project.title, [(phase.pk, f"{project.title} – {phase.title}") for phase in by_project[project.pk]])
+            for project in projects if project.pk in by_project
+        ]
+        field.widget = PhaseSelect(choices=field.choices, attrs={
+            "data-phases-by-project": json.dumps({str(k): [p.pk for p in v] for k, v in by_project.items()}),
+            "data-project-field": form["project"].auto_id,
+        })
+        return form
+
+
+class DecisionIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().filter(project__in=manageable_projects(self.request.user)).select_related("project")
+
+
+class DecisionCreateView(DecisionFormMixin, generic.CreateView):
+    pass
+
+
+class DecisionEditView(DecisionInstanceMixin, DecisionFormMixin, generic.EditView):
+    pass
+
+
+class DecisionDeleteView(DecisionInstanceMixin, generic.DeleteView):
+    pass
+
+
+class DecisionHistoryView(DecisionInstanceMixin, generic.HistoryView):
+    pass
+
+
+class DecisionUsageView(DecisionInstanceMixin, UsageView):
+    pass
+
+
+def _published_label(decision: Decision) -> str:
+    return _gettext("Gepubliceerd") if decision.published else _gettext("Concept")
 
 
 class DecisionViewSet(ModelViewSet):
-    """Decisions per project, with their reasoning, shown on "Wat is er met uw inbreng gedaan"."""
+    """Decisions per project, with their reasoning, shown on "Wat is er met uw inbreng gedaan".
+
+    Scoped like the project's pages (``projects.permissions.DecisionPermissionPolicy``): an
+    editor sees, adds, changes and deletes only the decisions of projects whose page they may
+    edit. Wagtail's generic views write the audit log (``wagtail.create``/``edit``/``delete``),
+    shown in each decision's history."""
 
     model = Decision
     icon = "doc-full"
     menu_label = _("Besluiten")
     menu_order = 310
     add_to_admin_menu = True
+    index_view_class = DecisionIndexView
+    add_view_class = DecisionCreateView
+    edit_view_class = DecisionEditView
+    delete_view_class = DecisionDeleteView
+    history_view_class = DecisionHistoryView
+    usage_view_class = DecisionUsageView
+    copy_view_enabled = False
+    filterset_class = DecisionFilterSet
     form_fields = ["project", "phase", "title", "decided_on", "reasoning", "published"]
-    list_display = ["title", "project", "decided_on", "published"]
-    list_filter = ["published", "project"]
+    list_display = ["title", "project", "decided_on",
+                    Column("published", label=_("status"), accessor=_published_label)]
     search_fields = ["title", "reasoning"]
     ordering = ["-decided_on"]
 
@@ -53,6 +156,7 @@ class OutboxPermissionPolicy(ModelPermissionPolicy):
 
 
 register_permission_policy(OutgoingMail, OutboxPermissionPolicy(OutgoingMail))
+register_permission_policy(Decision, decision_policy())
 
 
 def _can_retry(user) -> bool:

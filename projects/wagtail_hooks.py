@@ -1,8 +1,11 @@
 """Admin integration for projects: protection against silent loss of residents' input."""
 
+from django.contrib.auth.models import Group
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 from wagtail.admin import messages
 
 from .selectors import page_delete_blockers
@@ -59,6 +62,54 @@ def register_mail_log_actions(actions):
 
     actions.register_action("projects.mail_retry", gettext_lazy("Opnieuw proberen"),
                             gettext_lazy("E-mail opnieuw aangeboden om te versturen"))
+
+
+@hooks.register("register_log_actions")
+def register_project_log_actions(actions):
+    """The project's own staff writes, shown in the project page's history."""
+    from django.utils.translation import gettext_lazy
+
+    @actions.register_action("projects.report_freeze")
+    class ReportFreeze(LogFormatter):
+        label = gettext_lazy("Participatieverslag vastgesteld")
+
+        def format_message(self, log_entry):
+            return _("Versie %(version)s van het participatieverslag vastgesteld") % {
+                "version": log_entry.data.get("version", "?")}
+
+    @actions.register_action("projects.results_publish")
+    class ResultsPublish(LogFormatter):
+        label = gettext_lazy("Resultaten gepubliceerd")
+
+        def format_message(self, log_entry):
+            return ngettext("Resultaten gepubliceerd (publicatie %(number)s), %(count)s persoon gemaild",
+                            "Resultaten gepubliceerd (publicatie %(number)s), %(count)s personen gemaild",
+                            log_entry.data.get("recipients", 0)) % {
+                "number": log_entry.data.get("number", "?"), "count": log_entry.data.get("recipients", 0)}
+
+    @actions.register_action("projects.editor_group_create")
+    class EditorGroupCreate(LogFormatter):
+        label = gettext_lazy("Redactiegroep aangemaakt")
+
+        def format_message(self, log_entry):
+            group = Group.objects.filter(pk=log_entry.data.get("group_id")).first()
+            return _("Redactiegroep “%(name)s” aangemaakt") % {"name": group.name if group else "?"}
+
+
+@hooks.register("after_create_page")
+def give_new_project_its_editor_group(request, page):
+    """A new project gets its own editor group, "Redactie <projecttitel>" (see the service)."""
+    from .models import ProjectPage
+    from .services import project_editor_group_ensure
+
+    if isinstance(page.specific, ProjectPage):
+        project_editor_group_ensure(project=page.specific, user=request.user)
+
+
+@hooks.register("after_copy_page")
+def give_copied_project_its_editor_group(request, page, new_page):
+    """A copied project is a new project: its own group, not the original's editors."""
+    give_new_project_its_editor_group(request, new_page)
 
 
 @hooks.register("register_admin_urls")

@@ -30,10 +30,16 @@ MAP_BOUNDS = (5.10, 51.99, 5.24, 52.06)  # min lon, min lat, max lon, max lat
 DEMO_ACCOUNTS = [
     # (email, role shown to the user, groups, is_staff, is_superuser)
     ("bewoner@example.org", "bewoner", [], False, False),
-    ("redacteur@example.org", "redacteur (beheer: /admin/)", ["Editors"], True, False),
+    ("redacteur@example.org", "redacteur van alle projecten (beheer: /admin/)", ["Editors"], True, False),
+    # Its group, "Redactie Nieuwbouw Molenzoom", is made with the project (PROJECT_EDITORS below).
+    ("redacteur.molenzoom@example.org", "redacteur van één project: Nieuwbouw Molenzoom (/admin/)", [], True, False),
     ("raadslid@example.org", "raadslid", ["Raadsleden"], False, False),
     ("admin@example.org", "beheerder (superuser, /admin/)", [], True, True),
 ]
+
+
+# Accounts that edit one project only: (email, project key), put in that project's editor group.
+PROJECT_EDITORS = [("redacteur.molenzoom@example.org", "nieuwbouw")]
 
 
 def _polygon(*points):
@@ -54,12 +60,12 @@ def _child(parent: Page, model, slug: str):
 
 
 def _ensure_editors_group() -> Group:
-    """Wagtail's migrations create "Editors"; make sure it can reach the admin and edit pages
-    even on a database where the group was removed or recreated."""
+    """Wagtail's migrations create "Editors"; make sure it can reach the admin, edit and publish
+    pages (home/migrations/0003) even on a database where the group was removed or recreated."""
     group, _created = Group.objects.get_or_create(name="Editors")
     group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
     root = Page.get_first_root_node()
-    for codename in ("add_page", "change_page"):
+    for codename in ("add_page", "change_page", "publish_page", "lock_page"):
         permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
         GroupPagePermission.objects.get_or_create(group=group, page=root, permission=permission)
     return group
@@ -356,6 +362,13 @@ def seed_projects(*, stdout, home: Page, users: dict) -> dict[str, ProjectPage]:
             if _child(project, ProjectUpdatePage, slug) is None:
                 _publish(project, ProjectUpdatePage(title=title, slug=slug, date=_days(days_ago), intro=intro))
         projects[key] = project
+    # Pages made in code pass no "after_create_page" hook: each project gets its editor group here.
+    User = get_user_model()
+    for project in projects.values():
+        services.project_editor_group_ensure(project=project)
+    for email, key in PROJECT_EDITORS:
+        user = User.objects.get(email__iexact=email)
+        user.groups.add(services.project_editor_group_get(projects[key]))
     # The demo resident follows the greening project (after its news was published).
     services.follow_create(project=projects["groen"], user=users["bewoner"])
     return projects

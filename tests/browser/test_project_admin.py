@@ -45,6 +45,9 @@ def test_draw_project_area_and_save_geojson(admin_page, tmp_path):
     box = map_el.bounding_box()
     assert box["width"] > 300 and box["height"] > 200
     assert page.locator("#id_area-map .leaflet-draw-draw-polygon").is_visible()
+    # Leaflet.draw and the zoom buttons speak Dutch (django-leaflet has no Dutch of its own).
+    assert page.locator("#id_area-map .leaflet-draw-draw-polygon").get_attribute("title") == "Teken een vlak"
+    assert page.locator("#id_area-map .leaflet-control-zoom-in").get_attribute("title") == "Inzoomen"
     page.screenshot(path=str(tmp_path / "project_admin_map.png"))
 
     # Draw a polygon with Leaflet.draw (the map was created while its tab was hidden;

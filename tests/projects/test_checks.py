@@ -106,6 +106,23 @@ def test_site_url_and_queue_warnings():
     assert "'mail'" in warnings[1].msg
 
 
+def test_wagtail_admin_base_url_must_be_the_site_address():
+    assert checks.check_wagtail_admin_base_url() == []
+    with override_settings(WAGTAILADMIN_BASE_URL=settings.SITE_URL + "/"):  # a trailing slash is the same address
+        assert checks.check_wagtail_admin_base_url() == []
+    with override_settings(WAGTAILADMIN_BASE_URL=""):
+        warnings = checks.check_wagtail_admin_base_url()
+    assert ids(warnings) == ["participatie.W005"] and "not set" in warnings[0].msg
+    assert "http://testserver" in warnings[0].hint
+    with override_settings(WAGTAILADMIN_BASE_URL="http://localhost"):
+        warnings = checks.check_wagtail_admin_base_url()
+    assert ids(warnings) == ["participatie.W005"] and "differs" in warnings[0].msg
+    del_settings = {k: v for k, v in settings.PARTICIPATIE.items() if k != "SITE_URL"}
+    with override_settings(PARTICIPATIE=del_settings, SITE_URL="https://participatie.example.nl",
+                           WAGTAILADMIN_BASE_URL="https://participatie.example.nl"):
+        assert checks.check_wagtail_admin_base_url() == []
+
+
 def test_check_command_fails_for_a_broken_host():
     from django.core.management.base import SystemCheckError
 

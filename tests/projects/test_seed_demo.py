@@ -4,6 +4,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from wagtail.models import Site
 
@@ -64,13 +65,25 @@ def test_three_projects_complete_and_in_different_phases(seeded):
 
 def test_demo_accounts(seeded):
     User = get_user_model()
-    for email in ("bewoner@example.org", "redacteur@example.org", "raadslid@example.org", "admin@example.org"):
+    for email in ("bewoner@example.org", "redacteur@example.org", "redacteur.molenzoom@example.org",
+                  "raadslid@example.org", "admin@example.org"):
         user = User.objects.get(email=email)
         assert user.check_password("participatie-demo")
         assert EmailAddress.objects.filter(user=user, email=email, verified=True, primary=True).exists()
         assert email in seeded  # printed at the end
     editor = User.objects.get(email="redacteur@example.org")
     assert editor.groups.filter(name="Editors").exists() and editor.has_perm("wagtailadmin.access_admin")
+    projects = {p.slug: p for p in ProjectPage.objects.all()}
+    assert all(p.permissions_for_user(editor).can_publish() for p in projects.values())  # editor of all projects
+    one = User.objects.get(email="redacteur.molenzoom@example.org")
+    assert list(one.groups.values_list("name", flat=True)) == ["Redactie Nieuwbouw Molenzoom"]
+    assert one.has_perm("wagtailadmin.access_admin") and not one.is_superuser
+    assert projects["nieuwbouw-molenzoom"].permissions_for_user(one).can_publish()
+    assert not projects["samen-zorgen-in-de-hoven"].permissions_for_user(one).can_edit()
+    assert not projects["groen-schoneveld"].permissions_for_user(one).can_edit()
+    # Every demo project has its own editor group.
+    assert {g for g in Group.objects.filter(name__startswith="Redactie ").values_list("name", flat=True)} == {
+        "Redactie Nieuwbouw Molenzoom", "Redactie Samen zorgen in De Hoven", "Redactie Groen Schoneveld"}
     council = User.objects.get(email="raadslid@example.org")
     assert council.groups.filter(name="Raadsleden").exists() and not council.has_perm("wagtailadmin.access_admin")
     assert User.objects.get(email="admin@example.org").is_superuser
