@@ -17,6 +17,8 @@ from wagtail.admin.widgets.button import ListingButton
 from wagtail.permissions import register_permission_policy
 
 from . import services
+from .filters import SessionFilterSet
+from .panels import ScheduleChangeWarningPanel
 from .models import DialogueSession, SessionOutcome
 from .permissions import manageable_rounds, outcome_policy, session_policy
 
@@ -91,7 +93,7 @@ class DialogueSessionViewSet(ModelViewSet):
         "title", "round", "starts_at", "status",
         Column("seats_taken", label=gettext_lazy("Bezet")), Column("capacity", label=gettext_lazy("Plaatsen")),
     ]
-    list_filter = ["status"]
+    filterset_class = SessionFilterSet
     search_fields = ["title", "venue"]
     ordering = ["-starts_at"]
     inspect_view_enabled = False
@@ -99,6 +101,7 @@ class DialogueSessionViewSet(ModelViewSet):
     panels = [
         FieldPanel("round"),
         FieldPanel("title"),
+        ScheduleChangeWarningPanel(),
         FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
         MultiFieldPanel([
             FieldPanel("venue"), FieldPanel("address"),
