@@ -19,6 +19,7 @@ from wagtail.permissions import register_permission_policy
 from . import services
 from .filters import SessionFilterSet
 from .panels import ScheduleChangeWarningPanel
+from .venue import VenueMapPanel
 from .models import DialogueSession, SessionOutcome
 from .permissions import manageable_rounds, outcome_policy, session_policy
 
@@ -105,6 +106,7 @@ class DialogueSessionViewSet(ModelViewSet):
         FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
         MultiFieldPanel([
             FieldPanel("venue"), FieldPanel("address"),
+            VenueMapPanel(),
             FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
             FieldPanel("online_url"),
         ], heading=gettext_lazy("Waar")),
