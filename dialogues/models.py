@@ -166,6 +166,11 @@ class DialogueSession(models.Model):
             errors["capacity_online"] = _("Online plaatsen kan alleen met een link.")
         if (self.latitude is None) != (self.longitude is None):
             errors["latitude"] = _("Vul breedtegraad en lengtegraad allebei in, of geen van beide.")
+        # Typed by hand when there is no JavaScript: catch swapped or mistyped numbers.
+        if self.latitude is not None and not -90 <= self.latitude <= 90:
+            errors["latitude"] = _("De breedtegraad ligt tussen -90 en 90, in Nederland rond 52.")
+        if self.longitude is not None and not -180 <= self.longitude <= 180:
+            errors["longitude"] = _("De lengtegraad ligt tussen -180 en 180, in Nederland rond 5.")
         if self.registration_opens_at and self.registration_closes_at and self.registration_closes_at <= self.registration_opens_at:
             errors["registration_closes_at"] = _("Het einde van de aanmelding ligt niet na het begin.")
         if self.pk:

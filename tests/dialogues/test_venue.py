@@ -96,3 +96,31 @@ def test_dialogues_imports_neither_geo_nor_the_host():
                 [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
             offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in ("geo", "home", "participatie")]
     assert not offenders
+
+
+def test_new_session_form_has_the_map_but_no_change_warning(client, session, editor):
+    client.force_login(editor)
+    response = client.get("/admin/dialogues/sessions/new/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="venue-map-panel"' in html and 'name="latitude"' in html
+    assert "data-schedule-change-warning" not in html
+
+
+def test_coordinates_typed_without_javascript_are_checked_beside_the_field(client, session, editor):
+    client.force_login(editor)
+    data = {
+        "round": session.round_id, "title": session.title,
+        "starts_at": session.starts_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+        "ends_at": session.ends_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+        "venue": session.venue, "address": session.address, "latitude": "152.03", "longitude": "5.17",
+        "online_url": "", "capacity_onsite": "10", "capacity_online": "0",
+        "registration_opens_at": "", "registration_closes_at": "", "facilitator": "", "accessibility": "",
+    }
+    edit = f"/admin/dialogues/sessions/edit/{session.pk}/"
+    response = client.post(edit, data)
+    assert response.status_code == 200
+    assert "De breedtegraad ligt tussen -90 en 90" in response.content.decode()
+    assert client.post(edit, {**data, "latitude": "52.03"}).status_code == 302
+    session.refresh_from_db()
+    assert (session.latitude, session.longitude) == (52.03, 5.17)
