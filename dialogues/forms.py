@@ -12,6 +12,21 @@ def group_choices(session) -> list[tuple[str, str]]:
     return [(RESIDENT_GROUP, RESIDENT_GROUP)] + [(n, n) for n in names if n != RESIDENT_GROUP]
 
 
+class PoolRadioSelect(forms.RadioSelect):
+    """Radio buttons for the way of taking part; a full pool's button carries the notice that
+    register.js reads out (``aria-live``) when it is chosen."""
+
+    def __init__(self, *args, notices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.notices = notices or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in self.notices:
+            option["attrs"]["data-full-notice"] = self.notices[value]
+        return option
+
+
 class RegistrationForm(forms.Form):
     name = forms.CharField(label=_("Uw naam"), max_length=200)
     email = forms.EmailField(
@@ -44,7 +59,15 @@ class RegistrationForm(forms.Form):
         if len(modes) < 2:
             del self.fields["attendance_mode"]
         else:
-            self.fields["attendance_mode"].error_messages["required"] = _("Kies: op locatie of online.")
+            field = self.fields["attendance_mode"]
+            field.error_messages["required"] = _("Kies: op locatie of online.")
+            pools = session.seat_pools
+            field.choices = [(pool.mode, pool.choice_label) for pool in pools]
+            field.widget = PoolRadioSelect(choices=field.choices, notices={
+                pool.mode: _("%(pool)s is vol. Kiest u dit, dan komt u op de wachtlijst. Komt er een plaats vrij, "
+                             "dan krijgt u die automatisch en sturen we u een e-mail.") % {"pool": pool.label}
+                for pool in pools if pool.full
+            })
         if self.user is not None:
             # Logged in: one step, no email confirmation (the account's address is verified).
             del self.fields["email"]

@@ -7,6 +7,7 @@ creates is a plain model protected from cascading deletes (DESIGN.md, rule 1).
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -171,6 +173,11 @@ class DialogueSession(models.Model):
             errors["capacity_online"] = _("Online plaatsen kan alleen met een link.")
         if (self.latitude is None) != (self.longitude is None):
             errors["latitude"] = _("Vul breedtegraad en lengtegraad allebei in, of geen van beide.")
+        # Typed by hand when there is no JavaScript: catch swapped or mistyped numbers.
+        if self.latitude is not None and not -90 <= self.latitude <= 90:
+            errors["latitude"] = _("De breedtegraad ligt tussen -90 en 90, in Nederland rond 52.")
+        if self.longitude is not None and not -180 <= self.longitude <= 180:
+            errors["longitude"] = _("De lengtegraad ligt tussen -180 en 180, in Nederland rond 5.")
         if self.registration_opens_at and self.registration_closes_at and self.registration_closes_at <= self.registration_opens_at:
             errors["registration_closes_at"] = _("Het einde van de aanmelding ligt niet na het begin.")
         if self.pk:
@@ -209,6 +216,17 @@ class DialogueSession(models.Model):
         return modes
 
     @property
+    def seat_pools(self) -> list[SeatPool]:
+        """Free seats per way of taking part (on site, online), for every page and form that
+        shows them: the one place where "vol, wachtlijst" and "nog 6 plaatsen" are decided."""
+        labels = dict(AttendanceMode.choices)
+        return [SeatPool(mode=m, label=str(labels[m]), free=max(self.seats_free_for(m), 0)) for m in self.modes]
+
+    @property
+    def has_several_pools(self) -> bool:
+        return len(self.modes) > 1
+
+    @property
     def is_cancelled(self) -> bool:
         return self.status == SessionStatus.CANCELLED
 
@@ -235,6 +253,38 @@ class DialogueSession(models.Model):
         if self.registration_closes_at and now >= self.registration_closes_at:
             return "closed"
         return "open"
+
+
+@dataclass(frozen=True)
+class SeatPool:
+    """The seats of one way of taking part. A full pool still takes registrations, on its own waiting list."""
+
+    mode: str
+    label: str
+    free: int
+
+    @property
+    def full(self) -> bool:
+        return self.free <= 0
+
+    @property
+    def seats_text(self) -> str:
+        """'vol, wachtlijst' or 'nog 6 plaatsen'."""
+        if self.full:
+            return gettext("vol, wachtlijst")
+        return ngettext("nog %(n)s plaats", "nog %(n)s plaatsen", self.free) % {"n": self.free}
+
+    @property
+    def text(self) -> str:
+        """'Op locatie: vol, wachtlijst'."""
+        return gettext("%(pool)s: %(seats)s") % {"pool": self.label, "seats": self.seats_text}
+
+    @property
+    def choice_label(self) -> str:
+        """The label of the choice on the registration form, so it says so without JavaScript."""
+        if self.full:
+            return gettext("%(pool)s (vol: u komt op de wachtlijst)") % {"pool": self.label}
+        return gettext("%(pool)s (%(seats)s)") % {"pool": self.label, "seats": self.seats_text}
 
 
 class AttendanceMode(models.TextChoices):

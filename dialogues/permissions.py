@@ -10,6 +10,8 @@ from django.db.models import Q
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from projects.models import ProjectPage
+
 from .models import DialogueRoundPage, DialogueSession, SessionOutcome
 
 
@@ -27,18 +29,28 @@ def can_manage_session(user, session: DialogueSession) -> bool:
     return can_manage_project(user, session_project(session))
 
 
+def _under_editable_pages(user, pages):
+    """``pages`` narrowed to those at or below a page the user may edit (superusers: all)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return pages.none()
+    if user.is_superuser:
+        return pages.all()
+    editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
+    paths = list(editable.values_list("path", flat=True))
+    if not paths:
+        return pages.none()
+    return pages.filter(reduce(or_, (Q(path__startswith=p) for p in paths)))
+
+
 def manageable_rounds(user):
     """Rounds whose project the user may edit (superusers: all)."""
-    if not (user and user.is_authenticated and user.is_active):
-        return DialogueRoundPage.objects.none()
-    if user.is_superuser:
-        return DialogueRoundPage.objects.all()
-    pages = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
-    paths = list(pages.values_list("path", flat=True))
-    if not paths:
-        return DialogueRoundPage.objects.none()
     # Permission on the project (or above it) covers the round, which is the project's child.
-    return DialogueRoundPage.objects.filter(reduce(or_, (Q(path__startswith=p) for p in paths)))
+    return _under_editable_pages(user, DialogueRoundPage.objects)
+
+
+def manageable_projects(user):
+    """Projects the user may edit, hence plan sessions for (superusers: all)."""
+    return _under_editable_pages(user, ProjectPage.objects)
 
 
 class SessionPermissionPolicy(ModelPermissionPolicy):

@@ -50,6 +50,12 @@ def session_list_upcoming(*, limit: int = 6, project=None, now: datetime.datetim
     return [s for s in qs[: limit * 4] if s.seats_free > 0][:limit]
 
 
+def session_change_recipient_count(session: DialogueSession) -> int:
+    """How many people ``services.session_update`` emails when the time or place changes:
+    everyone registered or waiting who left an address."""
+    return session.registrations.filter(status__in=ACTIVE_STATUSES).exclude(email="").count()
+
+
 def session_list_for_project(project) -> QuerySet[DialogueSession]:
     return DialogueSession.objects.filter(round__in=DialogueRoundPage.objects.child_of(project)).select_related("round")
 

@@ -17,6 +17,9 @@ from wagtail.admin.widgets.button import ListingButton
 from wagtail.permissions import register_permission_policy
 
 from . import services
+from .filters import SessionFilterSet
+from .panels import ScheduleChangeWarningPanel
+from .venue import VenueMapPanel
 from .models import DialogueSession, SessionOutcome
 from .permissions import manageable_rounds, outcome_policy, session_policy
 
@@ -102,7 +105,7 @@ class DialogueSessionViewSet(ModelViewSet):
         "title", "round", "starts_at", "status",
         Column("seats_taken", label=gettext_lazy("Bezet")), Column("capacity", label=gettext_lazy("Plaatsen")),
     ]
-    list_filter = ["status"]
+    filterset_class = SessionFilterSet
     search_fields = ["title", "venue"]
     ordering = ["-starts_at"]
     inspect_view_enabled = False
@@ -110,9 +113,11 @@ class DialogueSessionViewSet(ModelViewSet):
     panels = [
         FieldPanel("round"),
         FieldPanel("title"),
+        ScheduleChangeWarningPanel(),
         FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
         MultiFieldPanel([
             FieldPanel("venue"), FieldPanel("address"),
+            VenueMapPanel(),
             FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
             FieldPanel("online_url"),
         ], heading=gettext_lazy("Waar")),

@@ -4,7 +4,7 @@ from wagtail import hooks
 
 from projects.sections import HOME_SECTIONS_HOOK, PROJECT_SECTIONS_HOOK, SLOT_RESULTS, PageSection
 
-from . import admin_urls
+from . import admin_urls, venue
 from .models import DialogueRoundPage
 from .selectors import outcome_list_published, session_list_upcoming
 from .viewsets import outcome_viewset, session_viewset
@@ -18,6 +18,15 @@ def register_viewsets():
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     return [path("dialogen/", include((admin_urls, "dialogues_admin"), namespace="dialogues_admin"))]
+
+
+@hooks.register("register_admin_urls")
+def register_venue_urls():
+    # Admin URLs require admin access; the views also require the right to plan sessions.
+    return [
+        path("dialogen/locatie/zoeken/", venue.venue_suggest, name="dialogues_venue_suggest"),
+        path("dialogen/locatie/plek/", venue.venue_lookup, name="dialogues_venue_lookup"),
+    ]
 
 
 @hooks.register(PROJECT_SECTIONS_HOOK)
