@@ -195,7 +195,7 @@ class DialogueSource:
 
     # --- accountability (projects.sources: commitments) -------------------------------------
 
-    commitment_kinds = ("agreement",)
+    commitment_kinds = {"agreement": _("Afspraak uit een bijeenkomst")}
 
     def commitments_many(self, projects, *, include_private: bool = False) -> dict[int, list[Commitment]]:
         """Every agreement of every session outcome under ``projects``, in two queries.
@@ -207,7 +207,7 @@ class DialogueSource:
         ).order_by("due_date", "pk")
         if not include_private:
             agreements = agreements.filter(outcome__published_at__isnull=False)
-        kind_label = str(_("Afspraak uit een bijeenkomst"))
+        kind_label = str(self.commitment_kinds["agreement"])
         for agreement in agreements:
             session = agreement.outcome.session
             public = agreement.outcome.published_at is not None
@@ -229,7 +229,7 @@ class DialogueSource:
         except Agreement.DoesNotExist:
             raise UnknownCommitment(key) from None
         return Commitment(
-            source=self.key, key=key, kind="agreement", kind_label=str(_("Afspraak uit een bijeenkomst")),
+            source=self.key, key=key, kind="agreement", kind_label=str(self.commitment_kinds["agreement"]),
             title=agreement.what, who=agreement.who, due_date=agreement.due_date, status=agreement.status,
             status_label=str(CommitmentStatus(agreement.status).label), progress=agreement.progress_note,
             updated_at=agreement.updated_at,

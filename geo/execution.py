@@ -51,7 +51,7 @@ def initiative_execution_update(
     """Record how far an adopted, published initiative has been carried out. ``responsible``
     and ``due_date`` stay as they are when None. The row
     is locked; the change goes to the initiative's audit log, with ids and statuses only."""
-    initiative = Initiative.objects.select_for_update().select_related("project").get(pk=initiative_id)
+    initiative = Initiative.objects.select_for_update(of=("self",)).select_related("project").get(pk=initiative_id)
     if not can_manage_execution(by, initiative):
         raise PermissionDenied
     progress = (progress or "").strip()

@@ -143,12 +143,12 @@ class InitiativeSource:
 
     # --- accountability (projects.sources: commitments) -------------------------------------
 
-    commitment_kinds = ("initiative",)
+    commitment_kinds = {"initiative": _("Overgenomen initiatief")}
 
     def _commitment(self, i: Initiative) -> Commitment:
         public = i.moderation == Moderation.PUBLISHED
         return Commitment(
-            source=self.key, key=f"initiative:{i.pk}", kind="initiative", kind_label=str(_("Overgenomen initiatief")),
+            source=self.key, key=f"initiative:{i.pk}", kind="initiative", kind_label=str(self.commitment_kinds["initiative"]),
             title=i.title, who=i.responsible, due_date=i.due_date, status=i.execution_status,
             status_label=str(CommitmentStatus(i.execution_status).label), progress=i.progress_note, public=public,
             public_url=i.get_absolute_url() if public else "", area=i.area.name if i.area else "",

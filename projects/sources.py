@@ -13,7 +13,7 @@ Methods return plain data. Only the methods whose names start with ``personal_``
 
 Accountability (optional, see the end of this module): a source that holds commitments
 (agreements made at a session, adopted initiatives to carry out) offers
-``commitment_kinds`` (the kinds it owns, the prefixes of its keys),
+``commitment_kinds`` (``{kind: Dutch label}``: the kinds it owns, the prefixes of its keys),
 ``commitments_many(projects, *, include_private=False)`` returning
 ``{project.pk: [Commitment, ...]}``, and
 ``commitment_update(key, *, status, progress, by, who=None, due_date=None)`` (None: unchanged),
@@ -287,7 +287,12 @@ def commitments_for(projects, *, include_private: bool = False) -> dict[int, lis
 
 def commitment_kinds() -> dict[str, ParticipationSource]:
     """{kind: the source that owns it}."""
-    return {kind: s for s in commitment_sources() for kind in getattr(s, "commitment_kinds", ())}
+    return {kind: s for s in commitment_sources() for kind in getattr(s, "commitment_kinds", {})}
+
+
+def commitment_kind_labels() -> dict[str, str]:
+    """{kind: Dutch label}, for filters."""
+    return {kind: str(label) for s in commitment_sources() for kind, label in getattr(s, "commitment_kinds", {}).items()}
 
 
 class UnknownCommitment(LookupError):
