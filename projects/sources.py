@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from django.db import models as _models  # TextChoices only: no model lives here
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 
 @dataclass(frozen=True)
@@ -223,10 +223,10 @@ def participation_for(projects) -> dict[int, ProjectParticipation]:
 class CommitmentStatus(_models.TextChoices):
     """The one vocabulary every source maps its commitments to."""
 
-    OPEN = "open", _lazy("Open")
-    IN_PROGRESS = "bezig", _lazy("Bezig")
-    DONE = "gedaan", _lazy("Gedaan")
-    LAPSED = "vervallen", _lazy("Vervallen")
+    OPEN = "open", gettext_lazy("Open")
+    IN_PROGRESS = "bezig", gettext_lazy("Bezig")
+    DONE = "gedaan", gettext_lazy("Gedaan")
+    LAPSED = "vervallen", gettext_lazy("Vervallen")
 
 
 # Statuses in which a commitment is still to be kept: past its due date it is overdue.
