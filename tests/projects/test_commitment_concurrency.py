@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from wagtail.models import ModelLogEntry
 
-from projects.sources import commitment_update
+from projects.sources import commitment_update, commitments_for
 from tests.concurrency import run_concurrently
 from tests.conftest import ensure_site
 from tests.projects.commitment_data import adopted_initiative, editor_for, outcome_with_agreements
@@ -35,7 +35,5 @@ def test_simultaneous_updates_take_turns(kind):
     for entry in entries:
         assert entry.data["from_status"] == previous  # each save saw the one before it
         previous = entry.data["to_status"]
-    from projects.sources import commitments_for
-
     final = commitments_for([project], include_private=True)[project.pk][0]
     assert final.status == previous
