@@ -265,6 +265,9 @@ def test_update_writes_the_audit_log_on_the_initiative(world):
     assert entry.object_id == str(initiative.pk) and entry.user_id == world["users"]["moderator"].pk
     assert entry.data["to_status"] == "bezig" and "@" not in str(entry.data)
     assert entry.content_type.model_class() is Initiative
+    # Shown in the admin's site history (the initiative has no history view of its own yet).
+    report = _client(world["users"]["superuser"]).get("/admin/reports/site-history/")
+    assert report.status_code == 200 and "Uitvoering bijgewerkt" in report.content.decode()
 
 
 def test_update_with_bad_values_says_why_and_changes_nothing(world):
