@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections import Counter
 
 from django.db.models import Count, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.sources import Activity, Evaluation, InputItem, Participant, PersonalSection, Reach
+from projects.sources import (
+    Activity, Commitment, CommitmentStatus, Evaluation, InputItem, Participant, PersonalSection, Reach, UnknownCommitment,
+)
 
 from .models import (
+    Agreement,
     DialogueRoundPage,
     DialogueSession,
     Evaluation as EvaluationAnswer,
@@ -20,6 +24,7 @@ from .models import (
     SessionStatus,
 )
 from .selectors import registration_list_for_user, session_has_outcome
+from .services.agreements import agreement_update
 
 INVITED_STATUSES = (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED,
                     RegistrationStatus.ATTENDED, RegistrationStatus.NO_SHOW)
@@ -187,3 +192,45 @@ class DialogueSource:
             services.registration_cancel(registration_id=registration.pk, now=now)
         services.registrations_anonymise(registration_list_for_user(user), now=now)
 
+
+    # --- accountability (projects.sources: commitments) -------------------------------------
+
+    commitment_kinds = {"agreement": _("Afspraak uit een bijeenkomst")}
+
+    def commitments_many(self, projects, *, include_private: bool = False) -> dict[int, list[Commitment]]:
+        """Every agreement of every session outcome under ``projects``, in two queries.
+        Public once its outcome is published; unpublished ones only with ``include_private``."""
+        rounds = _round_projects(projects)
+        result: dict[int, list[Commitment]] = {p.pk: [] for p in projects}
+        agreements = Agreement.objects.filter(outcome__session__round_id__in=rounds).select_related(
+            "outcome__session__round",
+        ).order_by("due_date", "pk")
+        if not include_private:
+            agreements = agreements.filter(outcome__published_at__isnull=False)
+        kind_label = str(self.commitment_kinds["agreement"])
+        for agreement in agreements:
+            session = agreement.outcome.session
+            public = agreement.outcome.published_at is not None
+            result[rounds[session.round_id]].append(Commitment(
+                source=self.key, key=f"agreement:{agreement.pk}", kind="agreement", kind_label=kind_label,
+                title=agreement.what, who=agreement.who, due_date=agreement.due_date,
+                status=agreement.status, status_label=str(CommitmentStatus(agreement.status).label),
+                progress=agreement.progress_note, public=public,
+                public_url=(session.round.url or "") if public else "",
+                updated_at=agreement.updated_at, context=f"{session.round.title}: {session.title}",
+                admin_url=reverse("dialogues_admin:outcome_edit", args=[session.pk]),
+            ))
+        return result
+
+    def commitment_update(self, key: str, *, status: str, progress: str, by, who=None, due_date=None) -> Commitment:
+        try:
+            agreement = agreement_update(agreement_id=int(key.split(":", 1)[1]), status=status, progress=progress, by=by,
+                                         who=who, due_date=due_date)
+        except Agreement.DoesNotExist:
+            raise UnknownCommitment(key) from None
+        return Commitment(
+            source=self.key, key=key, kind="agreement", kind_label=str(self.commitment_kinds["agreement"]),
+            title=agreement.what, who=agreement.who, due_date=agreement.due_date, status=agreement.status,
+            status_label=str(CommitmentStatus(agreement.status).label), progress=agreement.progress_note,
+            updated_at=agreement.updated_at,
+        )

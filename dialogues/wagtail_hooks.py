@@ -1,8 +1,10 @@
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 
 from projects.sections import HOME_SECTIONS_HOOK, PROJECT_SECTIONS_HOOK, SLOT_RESULTS, PageSection
+from projects.sources import CommitmentStatus
 
 from . import admin_urls, venue
 from .models import DialogueRoundPage
@@ -86,3 +88,21 @@ LOG_ACTIONS = [
 def register_dialogue_log_actions(actions):
     for action, label, message in LOG_ACTIONS:
         actions.register_action(f"dialogues.{action}", label, message)
+
+
+@hooks.register("register_log_actions")
+def register_agreement_log_actions(actions):
+    @actions.register_action("dialogues.agreement_update")
+    class AgreementUpdate(LogFormatter):
+        label = _("Afspraak bijgewerkt")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+
+            def label(value):
+                return CommitmentStatus(value).label if value in CommitmentStatus.values else value
+
+            return _("Afspraak %(id)s: status %(from)s → %(to)s%(progress)s") % {
+                "id": data.get("agreement", "?"), "from": label(data.get("from_status", "")), "to": label(data.get("to_status", "")),
+                "progress": _(", voortgang aangepast") if data.get("progress_changed") else "",
+            }

@@ -16,6 +16,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Page
 
 from projects.geometry import GeometryField
+from projects.sources import CommitmentStatus
 
 TITLE_MAX = 120
 DESCRIPTION_MAX = 5000
@@ -121,6 +122,15 @@ class Initiative(models.Model):
     created_at = models.DateTimeField(_("ingediend op"), default=timezone.now, db_index=True)
     published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
     answered_at = models.DateTimeField(_("eerste antwoord op"), null=True, blank=True)
+    # Carrying out an adopted initiative (the accountability overview): who does it, by when,
+    # how far it got. Public once the initiative is; never a resident's name in ``responsible``.
+    responsible = models.CharField(_("wie voert het uit"), max_length=200, blank=True)
+    due_date = models.DateField(_("klaar op"), null=True, blank=True)
+    execution_status = models.CharField(
+        _("stand van de uitvoering"), max_length=10, choices=CommitmentStatus.choices, default=CommitmentStatus.OPEN,
+    )
+    progress_note = models.CharField(_("toelichting voortgang"), max_length=300, blank=True)
+    execution_updated_at = models.DateTimeField(_("uitvoering bijgewerkt op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("initiatief")

@@ -19,6 +19,7 @@ from shapely.geometry import Point, shape
 from projects.conf import absolute_url, site_config
 from projects.jobs import enqueue
 from projects.mail import mail_send
+from projects.sources import CommitmentStatus
 
 from . import clustering
 from .models import (
@@ -216,7 +217,12 @@ def initiative_set_status(*, initiative: Initiative, to_status: str, answer: str
     initiative.status = to_status
     initiative.answer = answer
     initiative.answered_at = initiative.answered_at or change.created_at
-    initiative.save(update_fields=["status", "answer", "answered_at"])
+    fields = ["status", "answer", "answered_at"]
+    if to_status == Status.UITGEVOERD:
+        # Carried out means the execution is done (geo/execution.py: not the other way round).
+        initiative.execution_status, initiative.execution_updated_at = CommitmentStatus.DONE, change.created_at
+        fields += ["execution_status", "execution_updated_at"]
+    initiative.save(update_fields=fields)
     clustering.cells_track(before, clustering.map_position(initiative))  # the map's status filter
     from .tasks import status_change_notify
 

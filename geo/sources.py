@@ -6,9 +6,15 @@ from collections import defaultdict
 
 from django.utils.translation import gettext_lazy as _
 
-from projects.sources import Evaluation, InputItem, Participant, PersonalSection, Reach
+from django.urls import reverse
 
+from projects.sources import (
+    Commitment, CommitmentStatus, Evaluation, InputItem, Participant, PersonalSection, Reach, UnknownCommitment,
+)
+
+from .execution import ADOPTED_STATUSES, initiative_execution_update
 from .models import Initiative, Moderation, Report, Status, Support
+from .services import user_can_moderate
 
 RESIDENT_GROUP = "Bewoner"
 
@@ -134,3 +140,44 @@ class InitiativeSource:
         from .services import personal_data_erase
 
         personal_data_erase(user=user)
+
+    # --- accountability (projects.sources: commitments) -------------------------------------
+
+    commitment_kinds = {"initiative": _("Overgenomen initiatief")}
+
+    def _commitment(self, i: Initiative) -> Commitment:
+        public = i.moderation == Moderation.PUBLISHED
+        return Commitment(
+            source=self.key, key=f"initiative:{i.pk}", kind="initiative", kind_label=str(self.commitment_kinds["initiative"]),
+            title=i.title, who=i.responsible, due_date=i.due_date, status=i.execution_status,
+            status_label=str(CommitmentStatus(i.execution_status).label), progress=i.progress_note, public=public,
+            public_url=i.get_absolute_url() if public else "", area=i.area.name if i.area else "",
+            updated_at=i.execution_updated_at or i.answered_at,
+            context=str(_("Besluit over het initiatief: %(status)s") % {"status": Status(i.status).label}),
+            admin_url=reverse("geo_moderation:initiative", args=[i.pk]),
+        )
+
+    def commitments_many(self, projects, *, include_private: bool = False) -> dict[int, list[Commitment]]:
+        """Every adopted initiative of ``projects`` (overgenomen, deels overgenomen, uitgevoerd),
+        in one query. Public while published; hidden ones only with ``include_private``."""
+        ids = [p.pk for p in projects]
+        result: dict[int, list[Commitment]] = {pk: [] for pk in ids}
+        rows = Initiative.objects.filter(project_id__in=ids, status__in=ADOPTED_STATUSES).select_related("area")
+        if not include_private:
+            rows = rows.filter(moderation=Moderation.PUBLISHED)
+        for i in rows.order_by("due_date", "pk"):
+            result[i.project_id].append(self._commitment(i))
+        return result
+
+    def commitment_manageable(self, user, commitment: Commitment, *, project_editable: bool) -> bool:
+        return project_editable or user_can_moderate(user)
+
+    def commitment_update(self, key: str, *, status: str, progress: str, by, who=None, due_date=None) -> Commitment:
+        try:
+            initiative = initiative_execution_update(
+                initiative_id=int(key.split(":", 1)[1]), status=status, progress=progress, by=by,
+                responsible=who, due_date=due_date,
+            )
+        except Initiative.DoesNotExist:
+            raise UnknownCommitment(key) from None
+        return self._commitment(initiative)

@@ -1,8 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
 from projects.sections import HOME_SECTIONS_HOOK, PROJECT_SECTIONS_HOOK, PageSection
+from projects.sources import CommitmentStatus
 
 from .viewsets import AreaViewSet, ModerationViewSet, ThemeViewSet
 
@@ -36,3 +38,21 @@ def home_map(*, page, request):
         key="geo-map", title=str(_("Initiatieven op de kaart")), template="geo/includes/home_section.html",
         context={"latest_initiatives": latest, "initiatives_map_url": map_url()}, order=30,
     )
+
+
+@hooks.register("register_log_actions")
+def register_execution_log_actions(actions):
+    @actions.register_action("geo.initiative_execution_update")
+    class ExecutionUpdate(LogFormatter):
+        label = _("Uitvoering bijgewerkt")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+
+            def label(value):
+                return CommitmentStatus(value).label if value in CommitmentStatus.values else value
+
+            return _("Uitvoering: %(from)s → %(to)s%(progress)s") % {
+                "from": label(data.get("from_status", "")), "to": label(data.get("to_status", "")),
+                "progress": _(", voortgang aangepast") if data.get("progress_changed") else "",
+            }

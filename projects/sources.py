@@ -10,6 +10,17 @@ The report, the policy checks, the council view and "Mijn gegevens" read only th
 protocol, so a new kind of participation (a survey, a poll) needs no change here.
 Methods return plain data. Only the methods whose names start with ``personal_`` or
 ``participant_`` return personal data; everything else is aggregate and publishable.
+
+Accountability (optional, see the end of this module): a source that holds commitments
+(agreements made at a session, adopted initiatives to carry out) offers
+``commitment_kinds`` (``{kind: Dutch label}``: the kinds it owns, the prefixes of its keys),
+``commitments_many(projects, *, include_private=False)`` returning
+``{project.pk: [Commitment, ...]}``, and
+``commitment_update(key, *, status, progress, by, who=None, due_date=None)`` (None: unchanged),
+a staff write that checks permission,
+locks the row and writes the audit log. Optionally ``commitment_manageable(user, commitment,
+*, project_editable)`` says whether ``user`` may update it (default: ``project_editable``).
+``projects`` reads them through ``commitments_for`` and writes through ``commitment_update``.
 """
 
 from __future__ import annotations
@@ -17,6 +28,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
+
+from django.db import models as _models  # TextChoices only: no model lives here
+from django.utils.translation import gettext_lazy
 
 
 @dataclass(frozen=True)
@@ -201,3 +215,107 @@ def participation_for(projects) -> dict[int, ProjectParticipation]:
             data.activities.extend(values["activities"].get(project.pk) or ())
             data.evaluation[source.key] = values["evaluation"].get(project.pk) or Evaluation()
     return result
+
+
+# --- accountability: what was agreed and what came of it --------------------------------------
+# Optional extension (see the module docstring): "Wat is er afgesproken en wat is ervan gekomen".
+
+class CommitmentStatus(_models.TextChoices):
+    """The one vocabulary every source maps its commitments to."""
+
+    OPEN = "open", gettext_lazy("Open")
+    IN_PROGRESS = "bezig", gettext_lazy("Bezig")
+    DONE = "gedaan", gettext_lazy("Gedaan")
+    LAPSED = "vervallen", gettext_lazy("Vervallen")
+
+
+# Statuses in which a commitment is still to be kept: past its due date it is overdue.
+COMMITMENT_PENDING = (CommitmentStatus.OPEN, CommitmentStatus.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """Something the municipality (or a partner) promised to do, with how far it got.
+
+    ``key`` is stable and names its owner: ``"<kind>:<id>"`` with a kind from the source's
+    ``commitment_kinds``. ``who`` is a role or organisation ("Gemeente, team Wijken"), never a
+    resident's name. ``public`` is False while the content it comes from is not public (an
+    unpublished outcome); public pages show only public ones.
+    """
+
+    source: str
+    key: str
+    kind: str  # "agreement", "initiative", ...
+    kind_label: str  # Dutch, for people: "Afspraak uit een bijeenkomst"
+    title: str
+    who: str = ""
+    due_date: datetime.date | None = None
+    status: str = CommitmentStatus.OPEN
+    status_label: str = ""
+    progress: str = ""
+    public: bool = False
+    public_url: str = ""
+    area: str = ""
+    updated_at: datetime.datetime | None = None
+    context: str = ""  # where it comes from: the session's or initiative's title
+    admin_url: str = ""  # where staff edit the thing itself
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        """Past its due date and not done or lapsed: the one home of "te laat"."""
+        return self.due_date is not None and self.due_date < today and self.status in COMMITMENT_PENDING
+
+
+def commitment_sources() -> list[ParticipationSource]:
+    return [s for s in all_sources() if callable(getattr(s, "commitments_many", None))]
+
+
+def commitments_for(projects, *, include_private: bool = False) -> dict[int, list[Commitment]]:
+    """Every commitment of every source for ``projects``, keyed by project pk, each list
+    sorted by due date (none last), then title. Public ones only unless ``include_private``."""
+    projects = list(projects)
+    result: dict[int, list[Commitment]] = {p.pk: [] for p in projects}
+    if not projects:
+        return result
+    for source in commitment_sources():
+        for pk, items in source.commitments_many(projects, include_private=include_private).items():
+            if pk in result:
+                result[pk].extend(c for c in items if include_private or c.public)
+    for items in result.values():
+        items.sort(key=lambda c: (c.due_date is None, c.due_date or datetime.date.min, c.title.lower(), c.key))
+    return result
+
+
+def commitment_kinds() -> dict[str, ParticipationSource]:
+    """{kind: the source that owns it}."""
+    return {kind: s for s in commitment_sources() for kind in getattr(s, "commitment_kinds", {})}
+
+
+def commitment_kind_labels() -> dict[str, str]:
+    """{kind: Dutch label}, for filters."""
+    return {kind: str(label) for s in commitment_sources() for kind, label in getattr(s, "commitment_kinds", {}).items()}
+
+
+class UnknownCommitment(LookupError):
+    """No registered source owns this key (or it is malformed)."""
+
+
+def commitment_update(key: str, *, status: str, progress: str, by, who: str | None = None,
+                      due_date: datetime.date | None = None) -> Commitment:
+    """Change a commitment's status and progress note (and who and by when, when not None),
+    through the source that owns ``key``.
+    The source checks ``by``'s permission (PermissionDenied), validates (ValidationError,
+    Dutch messages by field), locks the row and writes the audit log."""
+    kind, sep, ident = key.partition(":")
+    source = commitment_kinds().get(kind)
+    if not sep or not ident.isdigit() or source is None:
+        raise UnknownCommitment(key)
+    return source.commitment_update(key, status=status, progress=progress, by=by, who=who, due_date=due_date)
+
+
+def commitment_manageable(source_key: str, user, commitment: Commitment, *, project_editable: bool) -> bool:
+    """Whether the staff list offers ``user`` the update form for ``commitment``."""
+    source = get_source(source_key)
+    check = getattr(source, "commitment_manageable", None)
+    if callable(check):
+        return check(user, commitment, project_editable=project_editable)
+    return project_editable

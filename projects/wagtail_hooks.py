@@ -156,3 +156,25 @@ def council_home_link(*, page, request):
     return PageSection(key="projects-council", title=_("Voor de gemeenteraad"), slot=SLOT_HOME,
                        template="projects/council/home_section.html", order=5)
 
+
+
+@hooks.register("register_admin_urls")
+def register_commitments_admin_urls():
+    from django.urls import path
+
+    from . import views_accountability
+
+    return [
+        path("participatie/afspraken/", views_accountability.admin_commitments, name="projects_commitments_admin"),
+        path("participatie/afspraken/bijwerken/", views_accountability.admin_commitment_update, name="projects_commitment_update"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_commitments_menu_item():
+    """Everyone with admin access: the list itself shows only what the user may follow up."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy
+    from wagtail.admin.menu import MenuItem
+
+    return MenuItem(gettext_lazy("Afspraken en uitvoering"), reverse("projects_commitments_admin"), icon_name="tasks", order=310)

@@ -58,6 +58,8 @@ def test_public_pages_render_in_a_bare_host_base(client, bare_host, pages):
     assert_plugin_page(client.get(f"/dialoog/sessie/{session.pk}/aanmelden/"))
     assert_plugin_page(client.get(f"/projecten/{project.pk}/resultaten/"))
     assert_plugin_page(client.get(f"/projecten/{project.pk}/verslag/"))
+    assert_plugin_page(client.get(f"/projecten/{project.pk}/verantwoording/"))
+    assert_plugin_page(client.get("/verantwoording/"))
     assert_plugin_page(client.get("/initiatief/kaart/"))
 
 

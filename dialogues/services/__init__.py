@@ -6,6 +6,7 @@ stored with the registration and delivered after commit, so a failing mail serve
 loses or rolls back a registration. Callers import the package: ``from dialogues import services``.
 """
 
+from .agreements import agreement_update
 from .common import STATE_MESSAGES, RegistrationError, hold_duration, waitlist_position
 from .outcomes import evaluation_submit, outcome_publish, outcome_unpublish
 from .registrations import (
@@ -40,6 +41,7 @@ from .sweeps import (
 )
 
 __all__ = [
+    "agreement_update",
     "STATE_MESSAGES", "RegistrationError", "hold_duration", "waitlist_position",
     "evaluation_submit", "outcome_publish", "outcome_unpublish",
     "registration_add_walk_in", "registration_cancel", "registration_check_in", "registration_confirm",

@@ -6,6 +6,7 @@ exercises the same rules as the site. Idempotent: a second run changes nothing.
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import random
 
@@ -15,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from wagtail.models import Site
 
-from geo import services
+from geo import execution, services
 from geo.models import Initiative, InitiativeMapPage, Theme
 
 from .projects import DEMO_PASSWORD
@@ -151,6 +152,13 @@ def seed(*, stdout, projects: dict) -> None:
         services.initiative_publish(initiative=initiative, moderator=moderator)
         for status in PATHS[number % len(PATHS)]:
             services.initiative_set_status(initiative=initiative, to_status=status, answer=ANSWERS[status], by=moderator)
+        if initiative.project_id and PATHS[number % len(PATHS)][-1:] in (["overgenomen"], ["deels_overgenomen"]):
+            # An adopted initiative of the project: who carries it out and by when (the accountability page).
+            execution.initiative_execution_update(
+                initiative_id=initiative.pk, status="bezig" if number % 2 else "open", by=moderator,
+                progress="Offerte aangevraagd bij de aannemer." if number % 2 else "",
+                responsible="Gemeente, team Buitenruimte", due_date=datetime.date.today() + datetime.timedelta(days=(number % 3 - 1) * 20),
+            )
         for supporter in rng.sample(residents, rng.randint(0, len(residents) - 1)):
             if supporter != submitter:
                 services.support_add(initiative=initiative, user=supporter, keep_informed=rng.random() < 0.5)

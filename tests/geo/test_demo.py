@@ -17,3 +17,11 @@ def test_demo_has_initiatives_in_every_status_and_is_idempotent(site):
     counts = (Initiative.objects.count(), sum(published.values_list("support_count", flat=True)))
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     assert (Initiative.objects.count(), sum(published.values_list("support_count", flat=True))) == counts
+
+
+def test_demo_has_adopted_initiatives_with_who_and_due_date_on_the_accountability_page(client, site):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    carried = Initiative.objects.filter(project__slug="groen-schoneveld", moderation=Moderation.PUBLISHED).exclude(responsible="")
+    assert carried.exists() and carried.filter(due_date__isnull=False).exists()
+    html = client.get("/verantwoording/").content.decode()
+    assert carried.first().title in html and "Gemeente, team Buitenruimte" in html
