@@ -90,8 +90,12 @@ def test_group_service_gives_publish_rights_on_one_project_only(projects):
     assert a.permissions_for_user(user).can_publish() and a.permissions_for_user(user).can_lock()
     assert not b.permissions_for_user(user).can_edit()
     # Images for their pages: upload and choose.
-    from wagtail.documents.permissions import permission_policy as documents
-    from wagtail.images.permissions import permission_policy as images
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.permissions import policy_registry
+
+    images = policy_registry.get_by_type(get_image_model())
+    documents = policy_registry.get_by_type(get_document_model())
 
     assert images.user_has_permission(user, "add") and images.user_has_permission(user, "choose")
     assert documents.user_has_permission(user, "add") and documents.user_has_permission(user, "choose")
