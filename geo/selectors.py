@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from projects.models import ProjectPage
+
 from .models import Area, Initiative, InitiativeMapPage, Moderation, Report, StatusChange, Support, Theme
 
 
@@ -47,16 +49,64 @@ def initiative_get_public(pk: int, *, user=None) -> Initiative | None:
     return initiative
 
 
-def moderation_queue() -> QuerySet[Initiative]:
-    """Initiatives that need a moderator: waiting for review, or reported and not yet handled."""
+def initiative_get_own_unpublished(pk: int, *, user) -> Initiative | None:
+    """The user's own initiative that is not public (waiting for moderation or rejected):
+    its submitter may see it, nobody else on the public site."""
+    if user is None or not user.is_authenticated:
+        return None
+    initiative = (
+        Initiative.objects.filter(pk=pk, submitter=user).exclude(moderation=Moderation.PUBLISHED)
+        .select_related("theme", "area", "project").prefetch_related("photos").first()
+    )
+    if initiative is not None:
+        initiative.user_supports = False
+    return initiative
+
+
+# The moderation queue's project filter: a project's pk, or this for "zonder project".
+WITHOUT_PROJECT = "geen"
+
+
+def _by_project(qs: QuerySet[Initiative], project) -> QuerySet[Initiative]:
+    if project is None:
+        return qs
+    if project == WITHOUT_PROJECT:
+        return qs.filter(project__isnull=True)
+    return qs.filter(project=project)
+
+
+def moderation_queue(*, project=None) -> QuerySet[Initiative]:
+    """Initiatives that need a moderator: waiting for review, or reported and not yet handled.
+    ``project``: a ProjectPage, ``WITHOUT_PROJECT``, or None for all."""
     open_reports = Report.objects.filter(initiative=OuterRef("pk"), resolved_at__isnull=True)
-    return (
+    qs = (
         Initiative.objects.annotate(has_open_reports=Exists(open_reports))
         .filter(Q(moderation=Moderation.PENDING) | Q(has_open_reports=True))
-        .select_related("theme", "area", "submitter")
+        .select_related("theme", "area", "submitter", "project")
         .prefetch_related(Prefetch("reports", queryset=Report.objects.filter(resolved_at__isnull=True)))
         .order_by("created_at", "pk")
     )
+    return _by_project(qs, project)
+
+
+def moderation_list_all(*, project=None, limit: int = 200) -> QuerySet[Initiative]:
+    """The newest initiatives in any state, for the queue's "alle" view."""
+    qs = Initiative.objects.select_related("theme", "area", "submitter", "project").prefetch_related(
+        Prefetch("reports", queryset=Report.objects.filter(resolved_at__isnull=True))
+    ).order_by("-created_at", "-pk")
+    return _by_project(qs, project)[:limit]
+
+
+def moderation_projects():
+    """The projects that have initiatives, for the queue's project filter."""
+    return ProjectPage.objects.filter(pk__in=Initiative.objects.filter(project__isnull=False).values("project_id")).order_by("title")
+
+
+def initiative_log_entries(initiative: Initiative):
+    """The initiative's audit log (Wagtail's), newest first, for the moderation page."""
+    from wagtail.log_actions import registry
+
+    return registry.get_logs_for_instance(initiative).select_related("user").order_by("-timestamp", "-pk")
 
 
 def theme_list() -> QuerySet[Theme]:
