@@ -170,11 +170,12 @@ class QueueFilterForm(forms.Form):
 
     project = forms.ChoiceField(label=_("Project"), required=False)
 
-    def __init__(self, *args, projects=(), **kwargs):
+    def __init__(self, *args, projects=(), without_project: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.projects = {str(p.pk): p for p in projects}
         self.fields["project"].choices = (
-            [("", _("Alle projecten")), (WITHOUT_PROJECT, _("Zonder project"))] + [(pk, p.title) for pk, p in self.projects.items()]
+            [("", _("Alle projecten"))] + ([(WITHOUT_PROJECT, _("Zonder project"))] if without_project else [])
+            + [(pk, p.title) for pk, p in self.projects.items()]
         )
         self.fields["project"].error_messages["invalid_choice"] = _("Dit project heeft geen initiatieven. Kies een ander project.")
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
+
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from projects.models import ProjectPage
 
@@ -75,9 +79,22 @@ def _by_project(qs: QuerySet[Initiative], project) -> QuerySet[Initiative]:
     return qs.filter(project=project)
 
 
-def moderation_queue(*, project=None) -> QuerySet[Initiative]:
+def projects_editable_by(user) -> QuerySet[ProjectPage]:
+    """The projects the user may edit (Wagtail page rights on the project or above it)."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return ProjectPage.objects.none()
+    if user.is_superuser:
+        return ProjectPage.objects.all()
+    paths = list(PagePermissionPolicy().instances_user_has_permission_for(user, "change").values_list("path", flat=True))
+    if not paths:
+        return ProjectPage.objects.none()
+    return ProjectPage.objects.filter(reduce(or_, (Q(path__startswith=path) for path in paths)))
+
+
+def moderation_queue(*, project=None, within=None) -> QuerySet[Initiative]:
     """Initiatives that need a moderator: waiting for review, or reported and not yet handled.
-    ``project``: a ProjectPage, ``WITHOUT_PROJECT``, or None for all."""
+    ``project``: a ProjectPage, ``WITHOUT_PROJECT``, or None for all; ``within``: only these
+    projects (an editor's, see ``projects_editable_by``), None for a moderator who sees all."""
     open_reports = Report.objects.filter(initiative=OuterRef("pk"), resolved_at__isnull=True)
     qs = (
         Initiative.objects.annotate(has_open_reports=Exists(open_reports))
@@ -86,20 +103,27 @@ def moderation_queue(*, project=None) -> QuerySet[Initiative]:
         .prefetch_related(Prefetch("reports", queryset=Report.objects.filter(resolved_at__isnull=True)))
         .order_by("created_at", "pk")
     )
-    return _by_project(qs, project)
+    return _by_project(_within(qs, within), project)
 
 
-def moderation_list_all(*, project=None, limit: int = 200) -> QuerySet[Initiative]:
-    """The newest initiatives in any state, for the queue's "alle" view."""
+def moderation_list_all(*, project=None, within=None, limit: int = 200) -> QuerySet[Initiative]:
+    """The newest initiatives in any state, for the queue's "alle" view (``within`` as above)."""
     qs = Initiative.objects.select_related("theme", "area", "submitter", "project").prefetch_related(
         Prefetch("reports", queryset=Report.objects.filter(resolved_at__isnull=True))
     ).order_by("-created_at", "-pk")
-    return _by_project(qs, project)[:limit]
+    return _by_project(_within(qs, within), project)[:limit]
 
 
-def moderation_projects():
-    """The projects that have initiatives, for the queue's project filter."""
-    return ProjectPage.objects.filter(pk__in=Initiative.objects.filter(project__isnull=False).values("project_id")).order_by("title")
+def _within(qs: QuerySet[Initiative], within) -> QuerySet[Initiative]:
+    return qs if within is None else qs.filter(project__in=within)
+
+
+def moderation_projects(*, within=None):
+    """The projects that have initiatives, for the queue's project filter (``within`` as above)."""
+    qs = ProjectPage.objects.filter(pk__in=Initiative.objects.filter(project__isnull=False).values("project_id"))
+    if within is not None:
+        qs = qs.filter(pk__in=within.values("pk"))
+    return qs.order_by("title")
 
 
 def initiative_log_entries(initiative: Initiative):

@@ -114,7 +114,7 @@ def initiative_detail(request, pk: int):
         {
             "initiative": initiative, "photos": list(initiative.photos.all()),
             "history": [] if own_unpublished else list(initiative.status_changes.all()),
-            "own_unpublished": own_unpublished, "can_moderate": services.user_can_moderate(request.user), "map_url": map_url(),
+            "own_unpublished": own_unpublished, "can_moderate": services.user_can_moderate(request.user, initiative), "map_url": map_url(),
             "map_config": {**_map_base_config(request), "point": [initiative.lat, initiative.lon]} if initiative.lat is not None else None,
         },
     )

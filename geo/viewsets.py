@@ -18,10 +18,11 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from . import services
 from .forms import ModeratorEditForm, QueueFilterForm, RejectForm, StatusForm
 from .models import Area, Initiative, Moderation, Theme
-from .selectors import initiative_log_entries, moderation_list_all, moderation_projects, moderation_queue
+from .selectors import initiative_log_entries, moderation_list_all, moderation_projects, moderation_queue, projects_editable_by
 
 
 def moderator_required(view):
+    """The queue at all: moderators, and editors of a project (who see only theirs)."""
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not services.user_can_moderate(request.user):
@@ -29,6 +30,11 @@ def moderator_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def _scope(user):
+    """None for a moderator (everything); else the projects this editor may edit."""
+    return None if user.has_perm("geo.moderate_initiative") else projects_editable_by(user)
 
 
 class ModeratorMenuItem(MenuItem):
@@ -44,11 +50,12 @@ def _apply_errors(form, exc: ValidationError):
 @moderator_required
 def queue_view(request):
     show = "alle" if request.GET.get("toon") == "alle" else "wachtrij"
-    form = QueueFilterForm(request.GET or None, projects=moderation_projects())
+    within = _scope(request.user)
+    form = QueueFilterForm(request.GET or None, projects=moderation_projects(within=within), without_project=within is None)
     project = form.selected_project() if form.is_bound else None
     if form.is_bound and not form.is_valid():
         return TemplateResponse(request, "geo/admin/queue.html", {"initiatives": [], "show": show, "filter_form": form}, status=400)
-    initiatives = moderation_list_all(project=project) if show == "alle" else moderation_queue(project=project)
+    initiatives = moderation_list_all(project=project, within=within) if show == "alle" else moderation_queue(project=project, within=within)
     return TemplateResponse(request, "geo/admin/queue.html", {
         "initiatives": initiatives, "show": show, "filter_form": form,
         "project_query": f"&project={form.cleaned_data['project']}" if form.is_bound and form.cleaned_data.get("project") else "",
@@ -58,6 +65,8 @@ def queue_view(request):
 @moderator_required
 def initiative_view(request, pk: int):
     initiative = get_object_or_404(Initiative.objects.select_related("theme", "area", "submitter", "project"), pk=pk)
+    if not services.user_can_moderate(request.user, initiative):
+        raise PermissionDenied
     allowed = sorted(services.ALLOWED_TRANSITIONS.get(initiative.status, set()))
     reject_form = RejectForm(prefix="reject")
     status_form = StatusForm(prefix="status", allowed=allowed)
