@@ -72,6 +72,14 @@ def area_for_point(*, lat: float, lon: float) -> Area | None:
     return None
 
 
+def _initiative_area(*, lat: float, lon: float, chosen: Area | None) -> Area | None:
+    # The wijk the resident chose is theirs even where imported wijken overlap; for a buurt,
+    # the wijk around it (else the buurt itself).
+    if chosen is not None and chosen.kind == Area.Kind.WIJK:
+        return chosen
+    return area_for_point(lat=lat, lon=lon) or chosen
+
+
 def area_point(*, area: Area, project=None) -> tuple[float, float]:
     """A point for an initiative placed by choosing a wijk or buurt instead of a map click or an
     address (no JavaScript, or the address search is down): a point that lies inside the area,
@@ -142,12 +150,14 @@ def initiative_create(
         lat = lon = None
     elif (lat is None or lon is None) and place_area is not None:
         lat, lon = area_point(area=place_area, project=project)
+    else:
+        place_area = None
     location_validate(lat=lat, lon=lon, no_location=no_location, project=project, site=site)
     published = _moderation_mode(site) == GeoSettings.Mode.POST
     initiative = Initiative(
         title=title.strip(), description=description.strip(), theme=theme, lat=lat, lon=lon, no_location=no_location,
         address=address.strip(), project=project, submitter=submitter, keep_informed=keep_informed,
-        area=None if no_location else area_for_point(lat=lat, lon=lon),
+        area=None if no_location else _initiative_area(lat=lat, lon=lon, chosen=place_area),
         moderation=Moderation.PUBLISHED if published else Moderation.PENDING,
         published_at=timezone.now() if published else None,
     )
