@@ -38,6 +38,8 @@ def map_labels() -> dict:
         "not_found": _("Wij vinden dit adres niet. Controleer het adres, klik op de kaart of kies een wijk of buurt."),
         "search_down": _("Het zoeken op adres werkt nu niet. Klik op de kaart of kies een wijk of buurt."),
         "chosen": _("Gekozen:"),
+        # geo.js puts the number of initiatives in a group in place of {n}.
+        "cluster": _("{n} initiatieven. Klik om in te zoomen."),
     }
 
 

@@ -135,3 +135,36 @@ def test_rejected_page_for_its_submitter_is_accessible(page, live_server, munici
     page.goto(initiative.get_absolute_url())
     assert page.get_by_text("Dit gaat over een privétuin.").is_visible()
     assert_accessible(page)
+
+
+def test_project_editor_moderates_own_project_from_the_filtered_queue(browser, live_server, municipality):  # noqa: F811
+    from tests.geo.test_moderation import editor_for
+    from tests.projects.factories import ProjectPageFactory
+
+    school, park = ProjectPageFactory(title="Nieuwe school"), ProjectPageFactory(title="Stadspark")
+    editor = editor_for(school, "school")
+    submitter = UserFactory(username="indiener", email="indiener@example.org")
+    mine = InitiativeFactory(title="Zebrapad bij de school", project=school, moderation=Moderation.PENDING, submitter=submitter)
+    InitiativeFactory(title="Bankjes in het park", project=park, moderation=Moderation.PENDING, submitter=submitter)
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="nl-NL", base_url=live_server.url)
+    context.route(lambda url: not url.startswith(live_server.url) and not url.startswith("data:"), lambda r: r.abort())
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    log_in(page, live_server, editor)
+    page.goto("/admin/initiatieven/")
+    assert page.get_by_role("link", name="Zebrapad bij de school").is_visible()
+    assert page.get_by_role("link", name="Bankjes in het park").count() == 0
+    assert_accessible(page)
+    page.get_by_label("Project").select_option(label="Nieuwe school")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(f"**/admin/initiatieven/?*project={school.pk}*")
+    page.get_by_role("link", name="Zebrapad bij de school").click()
+    page.get_by_role("button", name="Publiceren").click()
+    page.wait_for_url(f"**/admin/initiatieven/{mine.pk}/")
+    # axe on the page itself, without Wagtail's fading-in "gepubliceerd" message.
+    page.goto(f"/admin/initiatieven/{mine.pk}/")
+    assert_accessible(page)
+    assert page.locator("table.listing").filter(has_text="Gepubliceerd").count() == 1  # the log
+    mine.refresh_from_db()
+    assert mine.moderation == Moderation.PUBLISHED
+    context.close()

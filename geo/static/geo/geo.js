@@ -78,7 +78,7 @@
             var size = n < 10 ? 32 : n < 100 ? 40 : 48;
             var marker = L.marker(ll, {
               icon: L.divIcon({ className: "geo-cluster", html: "<span>" + n + "</span>", iconSize: [size, size] }),
-              title: n + " initiatieven", alt: n + " initiatieven", keyboard: true
+              title: (labels(config).cluster || "{n}").replace("{n}", n), alt: (labels(config).cluster || "{n}").replace("{n}", n), keyboard: true
             });
             marker.on("click", function () { map.setView(ll, Math.min(map.getZoom() + 2, 19)); });
             layer.addLayer(marker);
