@@ -91,6 +91,15 @@ def projects_editable_by(user) -> QuerySet[ProjectPage]:
     return ProjectPage.objects.filter(reduce(or_, (Q(path__startswith=path) for path in paths)))
 
 
+def moderation_scope(user):
+    """Whose initiatives the user moderates: None for every initiative (a moderator, with
+    ``geo.moderate_initiative``), else the projects they may edit (an editor: that project's
+    initiatives only, never those without a project)."""
+    if user.is_authenticated and user.has_perm("geo.moderate_initiative"):
+        return None
+    return projects_editable_by(user)
+
+
 def moderation_queue(*, project=None, within=None) -> QuerySet[Initiative]:
     """Initiatives that need a moderator: waiting for review, or reported and not yet handled.
     ``project``: a ProjectPage, ``WITHOUT_PROJECT``, or None for all; ``within``: only these

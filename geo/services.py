@@ -22,7 +22,7 @@ from projects.jobs import enqueue
 from projects.mail import mail_send
 
 from . import clustering
-from .selectors import projects_editable_by
+from .selectors import moderation_scope
 from .models import (
     MAX_PHOTOS, Area, GeoSettings, Initiative, InitiativePhoto, Moderation, Report, Status, StatusChange, Support, Theme,
 )
@@ -47,16 +47,16 @@ def user_is_verified(user) -> bool:
 
 
 def user_can_moderate(user, initiative: Initiative | None = None) -> bool:
-    """Who moderates and answers initiatives: moderators (``geo.moderate_initiative``) all of
-    them; an editor of a project (Wagtail page rights on it) that project's initiatives.
+    """Who moderates and answers initiatives (the scope: ``selectors.moderation_scope``).
     Without ``initiative``: whether the user may open the moderation queue at all."""
     if not (getattr(user, "is_authenticated", False) and user.is_active):
         return False
-    if user.has_perm("geo.moderate_initiative"):
+    scope = moderation_scope(user)
+    if scope is None:
         return True
     if initiative is None:
-        return projects_editable_by(user).exists()
-    return initiative.project_id is not None and initiative.project.permissions_for_user(user).can_edit()
+        return scope.exists()
+    return initiative.project_id is not None and scope.filter(pk=initiative.project_id).exists()
 
 
 def area_for_point(*, lat: float, lon: float) -> Area | None:

@@ -18,7 +18,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from . import services
 from .forms import ModeratorEditForm, QueueFilterForm, RejectForm, StatusForm
 from .models import Area, Initiative, Moderation, Theme
-from .selectors import initiative_log_entries, moderation_list_all, moderation_projects, moderation_queue, projects_editable_by
+from .selectors import initiative_log_entries, moderation_list_all, moderation_projects, moderation_queue, moderation_scope
 
 
 def moderator_required(view):
@@ -30,11 +30,6 @@ def moderator_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _scope(user):
-    """None for a moderator (everything); else the projects this editor may edit."""
-    return None if user.has_perm("geo.moderate_initiative") else projects_editable_by(user)
 
 
 class ModeratorMenuItem(MenuItem):
@@ -50,7 +45,7 @@ def _apply_errors(form, exc: ValidationError):
 @moderator_required
 def queue_view(request):
     show = "alle" if request.GET.get("toon") == "alle" else "wachtrij"
-    within = _scope(request.user)
+    within = moderation_scope(request.user)
     form = QueueFilterForm(request.GET or None, projects=moderation_projects(within=within), without_project=within is None)
     project = form.selected_project() if form.is_bound else None
     if form.is_bound and not form.is_valid():
