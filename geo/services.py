@@ -183,10 +183,17 @@ def _locked(initiative: Initiative) -> Initiative:
     return Initiative.objects.select_for_update().get(pk=initiative.pk)
 
 
+def _moderator_check(user, initiative: Initiative) -> None:
+    # The admin checks too; this makes every caller (views, jobs, the demo) obey the same rule.
+    if not user_can_moderate(user, initiative):
+        raise PermissionDenied(_("U mag dit initiatief niet modereren."))
+
+
 @transaction.atomic
 def initiative_publish(*, initiative: Initiative, moderator) -> Initiative:
     """Make the initiative public and close its open reports; tell the submitter when it
     goes public now. On one that is already public this only closes the reports ("laat staan")."""
+    _moderator_check(moderator, initiative)
     initiative = _locked(initiative)
     was_public = initiative.moderation == Moderation.PUBLISHED
     before = clustering.map_position(initiative)
@@ -212,6 +219,7 @@ def initiative_publish(*, initiative: Initiative, moderator) -> Initiative:
 @transaction.atomic
 def initiative_reject(*, initiative: Initiative, moderator, reason: str) -> Initiative:
     """Hide the initiative and email the submitter why."""
+    _moderator_check(moderator, initiative)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Schrijf op waarom het initiatief is afgewezen.")})
@@ -234,6 +242,7 @@ def initiative_edit_by_moderator(
     lat: float | None, lon: float | None, no_location: bool, address: str = "",
 ) -> Initiative:
     """Correct an initiative (for example remove personal details) and say why in a note."""
+    _moderator_check(moderator, initiative)
     if not note.strip():
         raise ValidationError({"note": _("Schrijf kort op wat u heeft aangepast en waarom.")})
     initiative = _locked(initiative)
@@ -260,6 +269,7 @@ def initiative_edit_by_moderator(
 def initiative_set_status(*, initiative: Initiative, to_status: str, answer: str, by) -> StatusChange:
     """The one place that changes an initiative's public status, with a written answer.
     Keeps the change as public history and emails the submitter and supporters (job)."""
+    _moderator_check(by, initiative)
     answer = answer.strip()
     if not answer:
         raise ValidationError({"answer": _("Schrijf een antwoord. Dat ziet iedereen bij het initiatief.")})

@@ -10,6 +10,7 @@ from geo.models import Initiative, Moderation
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_geo import fill_basics, log_in, municipality  # noqa: F401 - fixture
 from tests.geo.factories import AreaFactory, InitiativeFactory, ThemeFactory, square
+from tests.geo.conftest import moderators_group
 from tests.projects.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -127,6 +128,7 @@ def test_pin_can_be_dragged_and_a_wijk_replaces_it(page, live_server, municipali
 def test_rejected_page_for_its_submitter_is_accessible(page, live_server, municipality):  # noqa: F811
     resident = UserFactory()
     moderator = UserFactory(username="moderator")
+    moderator.groups.add(moderators_group())
     initiative = InitiativeFactory(title="Schuur in de tuin", moderation=Moderation.PENDING, submitter=resident)
     services.initiative_reject(initiative=initiative, moderator=moderator, reason="Dit gaat over een privétuin.")
     page.goto(initiative.get_absolute_url())

@@ -232,3 +232,34 @@ def test_erased_submitter_gets_no_publication_mail(houten, world):
     before = OutgoingMail.objects.count()
     services.initiative_publish(initiative=world["initiatives"]["park"], moderator=world["users"]["moderator"])
     assert OutgoingMail.objects.count() == before
+
+
+@pytest.mark.parametrize("role", ["resident", "council", "editor_elsewhere"])
+def test_services_refuse_who_may_not_moderate(houten, world, role):
+    """The rule holds for every caller of the services, not only for the admin's pages."""
+    from django.core.exceptions import PermissionDenied
+
+    user = world["users"][role]
+    initiative = world["initiatives"]["school"]
+    public = world["initiatives"]["old"]
+    with pytest.raises(PermissionDenied):
+        services.initiative_publish(initiative=initiative, moderator=user)
+    with pytest.raises(PermissionDenied):
+        services.initiative_reject(initiative=initiative, moderator=user, reason="Nee")
+    with pytest.raises(PermissionDenied):
+        services.initiative_set_status(initiative=public, to_status=Status.IN_BEHANDELING, answer="Ja", by=user)
+    with pytest.raises(PermissionDenied):
+        services.initiative_edit_by_moderator(
+            initiative=initiative, moderator=user, note="x", title="x", description="x", theme=initiative.theme,
+            lat=initiative.lat, lon=initiative.lon, no_location=False,
+        )
+    initiative.refresh_from_db()
+    assert initiative.moderation == Moderation.PENDING and initiative.title == "Zebrapad bij de school"
+    assert not ModelLogEntry.objects.filter(action__startswith="geo.").exists()
+
+
+def test_project_editor_answers_own_project_through_the_service(houten, world):
+    editor = world["users"]["editor"]
+    change = services.initiative_set_status(initiative=world["initiatives"]["old"], to_status=Status.IN_BEHANDELING, answer="Wij kijken.", by=editor)
+    assert change.changed_by == editor
+    assert ModelLogEntry.objects.get(action="geo.initiative_status").user_id == editor.pk
