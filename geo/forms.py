@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from . import geocoding
 from .models import DESCRIPTION_MAX, MAX_PHOTOS, TITLE_MAX, Area, Status, Theme
 from .photos import photo_prepare
+from .selectors import WITHOUT_PROJECT
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -35,6 +36,11 @@ class MultiplePhotoField(forms.FileField):
         return cleaned
 
 
+class AreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.get_kind_display().lower()})"
+
+
 class InitiativeForm(forms.Form):
     title = forms.CharField(label=_("Titel"), max_length=TITLE_MAX, help_text=_("Kort en duidelijk, bijvoorbeeld: Bankje bij de speeltuin."))
     description = forms.CharField(
@@ -46,6 +52,12 @@ class InitiativeForm(forms.Form):
         label=_("Adres of plek"), max_length=255, required=False,
         help_text=_("Typ een adres, of klik op de kaart. Bijvoorbeeld: Plein 1, Houten."),
     )
+    # Needs no outside service and no JavaScript: the way left when the address search is down.
+    place_area = AreaChoiceField(
+        label=_("Of kies de wijk of buurt"), required=False, queryset=Area.objects.order_by("-kind", "name"),
+        empty_label=_("Kies een wijk of buurt"),
+        help_text=_("Weet u geen adres, of werkt de kaart niet? Kies dan de wijk of buurt. Wij zetten uw idee op een plek in dat gebied."),
+    )
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     no_location = forms.BooleanField(label=_("Mijn idee gaat niet over één plek"), required=False)
@@ -55,23 +67,46 @@ class InitiativeForm(forms.Form):
     )
     keep_informed = forms.BooleanField(label=_("Houd mij per e-mail op de hoogte van dit initiatief"), required=False, initial=True)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place_area"].queryset = self.fields["place_area"].queryset.all()
+        if not self.fields["place_area"].queryset.exists():  # a site without imported areas
+            del self.fields["place_area"]
+        else:
+            self.fields["place_area"].error_messages["invalid_choice"] = _("Deze wijk of buurt bestaat niet (meer). Kies een andere.")
+
     def clean(self):
         data = super().clean()
         if data.get("no_location"):
             data["lat"] = data["lon"] = None
+            data["place_area"] = None
             return data
         if data.get("lat") is not None and data.get("lon") is not None:
+            data["place_area"] = None
             return data
+        has_areas = "place_area" in self.fields
         address = (data.get("address") or "").strip()
         if not address:
-            if "address" not in self.errors:
-                self.add_error("address", _("Klik op de kaart, typ een adres of kies 'Mijn idee gaat niet over één plek'."))
+            if data.get("place_area") is not None:
+                return data  # the service puts the point inside the chosen area
+            if "address" not in self.errors and "place_area" not in self.errors:
+                self.add_error("address", _("Typ een adres, kies een wijk of buurt, of kies 'Mijn idee gaat niet over één plek'.") if has_areas
+                               else _("Klik op de kaart, typ een adres of kies 'Mijn idee gaat niet over één plek'."))
             return data
         try:
             location = geocoding.geocode(address)
         except geocoding.GeocoderError as exc:
-            self.add_error("address", str(exc))
+            if data.get("place_area") is not None:
+                return data  # the typed address stays as a description of the place
+            if not has_areas:
+                self.add_error("address", str(exc))
+            elif isinstance(exc, geocoding.AddressNotFound):
+                self.add_error("address", _("Wij vinden dit adres niet. Controleer het adres, of kies hieronder de wijk of buurt."))
+            else:
+                # Without JavaScript there is no map to click: say what does work.
+                self.add_error("address", _("Het zoeken op adres werkt nu niet. Kies hieronder de wijk of buurt, of kies 'Mijn idee gaat niet over één plek'."))
             return data
+        data["place_area"] = None
         data["lat"], data["lon"] = location.lat, location.lon
         data["address"] = location.label or address
         return data
@@ -128,3 +163,25 @@ class ModeratorEditForm(forms.Form):
     lon = forms.FloatField(label=_("Lengtegraad"), required=False, min_value=-180, max_value=180)
     no_location = forms.BooleanField(label=_("Geen specifieke plek"), required=False)
     note = forms.CharField(label=_("Notitie: wat heeft u aangepast en waarom?"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class QueueFilterForm(forms.Form):
+    """The moderation queue's filter (GET): one project, or the initiatives without one."""
+
+    project = forms.ChoiceField(label=_("Project"), required=False)
+
+    def __init__(self, *args, projects=(), without_project: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.projects = {str(p.pk): p for p in projects}
+        self.fields["project"].choices = (
+            [("", _("Alle projecten"))] + ([(WITHOUT_PROJECT, _("Zonder project"))] if without_project else [])
+            + [(pk, p.title) for pk, p in self.projects.items()]
+        )
+        self.fields["project"].error_messages["invalid_choice"] = _("Dit project heeft geen initiatieven. Kies een ander project.")
+
+    def selected_project(self):
+        """What ``selectors.moderation_queue(project=...)`` takes."""
+        if not self.is_valid() or not self.cleaned_data.get("project"):
+            return None
+        value = self.cleaned_data["project"]
+        return WITHOUT_PROJECT if value == WITHOUT_PROJECT else self.projects[value]

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
+
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from projects.models import ProjectPage
 
 from .models import Area, Initiative, InitiativeMapPage, Moderation, Report, StatusChange, Support, Theme
 
@@ -47,16 +53,93 @@ def initiative_get_public(pk: int, *, user=None) -> Initiative | None:
     return initiative
 
 
-def moderation_queue() -> QuerySet[Initiative]:
-    """Initiatives that need a moderator: waiting for review, or reported and not yet handled."""
+def initiative_get_own_unpublished(pk: int, *, user) -> Initiative | None:
+    """The user's own initiative that is not public (waiting for moderation or rejected):
+    its submitter may see it, nobody else on the public site."""
+    if user is None or not user.is_authenticated:
+        return None
+    initiative = (
+        Initiative.objects.filter(pk=pk, submitter=user).exclude(moderation=Moderation.PUBLISHED)
+        .select_related("theme", "area", "project").prefetch_related("photos").first()
+    )
+    if initiative is not None:
+        initiative.user_supports = False
+    return initiative
+
+
+# The moderation queue's project filter: a project's pk, or this for "zonder project".
+WITHOUT_PROJECT = "geen"
+
+
+def _by_project(qs: QuerySet[Initiative], project) -> QuerySet[Initiative]:
+    if project is None:
+        return qs
+    if project == WITHOUT_PROJECT:
+        return qs.filter(project__isnull=True)
+    return qs.filter(project=project)
+
+
+def projects_editable_by(user) -> QuerySet[ProjectPage]:
+    """The projects the user may edit (Wagtail page rights on the project or above it)."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return ProjectPage.objects.none()
+    if user.is_superuser:
+        return ProjectPage.objects.all()
+    paths = list(PagePermissionPolicy().instances_user_has_permission_for(user, "change").values_list("path", flat=True))
+    if not paths:
+        return ProjectPage.objects.none()
+    return ProjectPage.objects.filter(reduce(or_, (Q(path__startswith=path) for path in paths)))
+
+
+def moderation_scope(user):
+    """Whose initiatives the user moderates: None for every initiative (a moderator, with
+    ``geo.moderate_initiative``), else the projects they may edit (an editor: that project's
+    initiatives only, never those without a project)."""
+    if user.is_authenticated and user.has_perm("geo.moderate_initiative"):
+        return None
+    return projects_editable_by(user)
+
+
+def moderation_queue(*, project=None, within=None) -> QuerySet[Initiative]:
+    """Initiatives that need a moderator: waiting for review, or reported and not yet handled.
+    ``project``: a ProjectPage, ``WITHOUT_PROJECT``, or None for all; ``within``: only these
+    projects (an editor's, see ``projects_editable_by``), None for a moderator who sees all."""
     open_reports = Report.objects.filter(initiative=OuterRef("pk"), resolved_at__isnull=True)
-    return (
+    qs = (
         Initiative.objects.annotate(has_open_reports=Exists(open_reports))
         .filter(Q(moderation=Moderation.PENDING) | Q(has_open_reports=True))
-        .select_related("theme", "area", "submitter")
+        .select_related("theme", "area", "submitter", "project")
         .prefetch_related(Prefetch("reports", queryset=Report.objects.filter(resolved_at__isnull=True)))
         .order_by("created_at", "pk")
     )
+    return _by_project(_within(qs, within), project)
+
+
+def moderation_list_all(*, project=None, within=None, limit: int = 200) -> QuerySet[Initiative]:
+    """The newest initiatives in any state, for the queue's "alle" view (``within`` as above)."""
+    qs = Initiative.objects.select_related("theme", "area", "submitter", "project").prefetch_related(
+        Prefetch("reports", queryset=Report.objects.filter(resolved_at__isnull=True))
+    ).order_by("-created_at", "-pk")
+    return _by_project(_within(qs, within), project)[:limit]
+
+
+def _within(qs: QuerySet[Initiative], within) -> QuerySet[Initiative]:
+    return qs if within is None else qs.filter(project__in=within)
+
+
+def moderation_projects(*, within=None):
+    """The projects that have initiatives, for the queue's project filter (``within`` as above)."""
+    qs = ProjectPage.objects.filter(pk__in=Initiative.objects.filter(project__isnull=False).values("project_id"))
+    if within is not None:
+        qs = qs.filter(pk__in=within.values("pk"))
+    return qs.order_by("title")
+
+
+def initiative_log_entries(initiative: Initiative):
+    """The initiative's audit log (Wagtail's), newest first, for the moderation page."""
+    from wagtail.log_actions import registry
+
+    return registry.get_logs_for_instance(initiative).select_related("user").order_by("-timestamp", "-pk")
 
 
 def theme_list() -> QuerySet[Theme]:

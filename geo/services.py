@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from shapely.geometry import Point, shape
+from wagtail.log_actions import log
 
 from projects.conf import absolute_url, site_config
 from projects.jobs import enqueue
@@ -22,6 +23,7 @@ from projects.mail import mail_send
 from projects.sources import CommitmentStatus
 
 from . import clustering
+from .selectors import moderation_scope
 from .models import (
     MAX_PHOTOS, Area, GeoSettings, Initiative, InitiativePhoto, Moderation, Report, Status, StatusChange, Support, Theme,
 )
@@ -45,8 +47,17 @@ def user_is_verified(user) -> bool:
     return EmailAddress.objects.filter(user=user, verified=True).exists()
 
 
-def user_can_moderate(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_perm("geo.moderate_initiative"))
+def user_can_moderate(user, initiative: Initiative | None = None) -> bool:
+    """Who moderates and answers initiatives (the scope: ``selectors.moderation_scope``).
+    Without ``initiative``: whether the user may open the moderation queue at all."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    scope = moderation_scope(user)
+    if scope is None:
+        return True
+    if initiative is None:
+        return scope.exists()
+    return initiative.project_id is not None and scope.filter(pk=initiative.project_id).exists()
 
 
 def area_for_point(*, lat: float, lon: float) -> Area | None:
@@ -60,6 +71,28 @@ def area_for_point(*, lat: float, lon: float) -> Area | None:
         except Exception:  # noqa: BLE001 - a broken stored shape must not block submitting
             continue
     return None
+
+
+def _initiative_area(*, lat: float, lon: float, chosen: Area | None) -> Area | None:
+    # The wijk the resident chose is theirs even where imported wijken overlap; for a buurt,
+    # the wijk around it (else the buurt itself).
+    if chosen is not None and chosen.kind == Area.Kind.WIJK:
+        return chosen
+    return area_for_point(lat=lat, lon=lon) or chosen
+
+
+def area_point(*, area: Area, project=None) -> tuple[float, float]:
+    """A point for an initiative placed by choosing a wijk or buurt instead of a map click or an
+    address (no JavaScript, or the address search is down): a point that lies inside the area,
+    and inside the project's area where the two overlap. Returns (lat, lon)."""
+    geometry = shape(area.geometry)
+    if project is not None and project.area:
+        geometry = geometry.intersection(shape(project.area))
+        if geometry.is_empty or geometry.area == 0:
+            raise ValidationError({"location": _("%(area)s ligt niet in het gebied van het project. Kies een andere wijk of buurt.") % {"area": area.name}})
+    # representative_point, unlike the centroid, always lies inside (a U-shaped wijk too).
+    point = geometry.representative_point()
+    return point.y, point.x
 
 
 def location_validate(*, lat: float | None, lon: float | None, no_location: bool, project=None, site=None) -> None:
@@ -103,10 +136,12 @@ def initiative_create(
     project=None,
     photos: Iterable = (),
     keep_informed: bool = False,
+    place_area: Area | None = None,
     site=None,
 ) -> Initiative:
     """Store a resident's initiative (pre- or post-moderated as the site setting says).
-    ``photos`` are files already cleaned by ``photos.photo_prepare``."""
+    ``photos`` are files already cleaned by ``photos.photo_prepare``. Without a point,
+    ``place_area`` (a wijk or buurt the resident chose) gives one inside that area."""
     if not user_is_verified(submitter):
         raise PermissionDenied(_("Log in met een bevestigd e-mailadres om een initiatief in te dienen."))
     photos = list(photos)
@@ -114,12 +149,16 @@ def initiative_create(
         raise ValidationError({"photos": _("U kunt hoogstens %(n)s foto's toevoegen.") % {"n": MAX_PHOTOS}})
     if no_location:
         lat = lon = None
+    elif (lat is None or lon is None) and place_area is not None:
+        lat, lon = area_point(area=place_area, project=project)
+    else:
+        place_area = None
     location_validate(lat=lat, lon=lon, no_location=no_location, project=project, site=site)
     published = _moderation_mode(site) == GeoSettings.Mode.POST
     initiative = Initiative(
         title=title.strip(), description=description.strip(), theme=theme, lat=lat, lon=lon, no_location=no_location,
         address=address.strip(), project=project, submitter=submitter, keep_informed=keep_informed,
-        area=None if no_location else area_for_point(lat=lat, lon=lon),
+        area=None if no_location else _initiative_area(lat=lat, lon=lon, chosen=place_area),
         moderation=Moderation.PUBLISHED if published else Moderation.PENDING,
         published_at=timezone.now() if published else None,
     )
@@ -137,27 +176,51 @@ def initiative_create(
     return initiative
 
 
+# What a moderator may correct; the audit log names the ones that changed.
+EDITABLE_FIELDS = ("title", "description", "theme_id", "lat", "lon", "no_location", "address", "area_id")
+
+
 def _locked(initiative: Initiative) -> Initiative:
     return Initiative.objects.select_for_update().get(pk=initiative.pk)
 
 
+def _moderator_check(user, initiative: Initiative) -> None:
+    # The admin checks too; this makes every caller (views, jobs, the demo) obey the same rule.
+    if not user_can_moderate(user, initiative):
+        raise PermissionDenied(_("U mag dit initiatief niet modereren."))
+
+
 @transaction.atomic
 def initiative_publish(*, initiative: Initiative, moderator) -> Initiative:
-    """Make the initiative public and close its open reports."""
+    """Make the initiative public and close its open reports; tell the submitter when it
+    goes public now. On one that is already public this only closes the reports ("laat staan")."""
+    _moderator_check(moderator, initiative)
     initiative = _locked(initiative)
+    was_public = initiative.moderation == Moderation.PUBLISHED
     before = clustering.map_position(initiative)
     initiative.moderation = Moderation.PUBLISHED
     initiative.rejection_reason = ""
     initiative.published_at = initiative.published_at or timezone.now()
     initiative.save(update_fields=["moderation", "rejection_reason", "published_at"])
-    initiative.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+    resolved = initiative.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
     clustering.cells_track(before, clustering.map_position(initiative))
+    if was_public:
+        if resolved:
+            log(instance=initiative, action="geo.initiative_reports_resolve", user=moderator, data={"reports": resolved})
+        return initiative
+    log(instance=initiative, action="geo.initiative_publish", user=moderator, data={"reports": resolved})
+    if initiative.submitter_id and initiative.submitter.email:
+        mail_send(
+            to=initiative.submitter.email, template="geo/email/initiative_published",
+            context={"initiative": initiative, "url": absolute_url(initiative.get_absolute_url())},
+        )
     return initiative
 
 
 @transaction.atomic
 def initiative_reject(*, initiative: Initiative, moderator, reason: str) -> Initiative:
     """Hide the initiative and email the submitter why."""
+    _moderator_check(moderator, initiative)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Schrijf op waarom het initiatief is afgewezen.")})
@@ -166,8 +229,9 @@ def initiative_reject(*, initiative: Initiative, moderator, reason: str) -> Init
     initiative.moderation = Moderation.REJECTED
     initiative.rejection_reason = reason
     initiative.save(update_fields=["moderation", "rejection_reason"])
-    initiative.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+    resolved = initiative.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
     clustering.cells_track(before, None)
+    log(instance=initiative, action="geo.initiative_reject", user=moderator, data={"reason": reason, "reports": resolved})
     if initiative.submitter_id and initiative.submitter.email:
         mail_send(to=initiative.submitter.email, template="geo/email/initiative_rejected", context={"initiative": initiative, "reason": reason})
     return initiative
@@ -179,6 +243,7 @@ def initiative_edit_by_moderator(
     lat: float | None, lon: float | None, no_location: bool, address: str = "",
 ) -> Initiative:
     """Correct an initiative (for example remove personal details) and say why in a note."""
+    _moderator_check(moderator, initiative)
     if not note.strip():
         raise ValidationError({"note": _("Schrijf kort op wat u heeft aangepast en waarom.")})
     initiative = _locked(initiative)
@@ -186,6 +251,7 @@ def initiative_edit_by_moderator(
         lat = lon = None
     location_validate(lat=lat, lon=lon, no_location=no_location, project=initiative.project)
     before = clustering.map_position(initiative)
+    old = {name: getattr(initiative, name) for name in EDITABLE_FIELDS}
     initiative.title, initiative.description, initiative.theme = title.strip(), description.strip(), theme
     initiative.lat, initiative.lon, initiative.no_location, initiative.address = lat, lon, no_location, address.strip()
     initiative.area = None if no_location else area_for_point(lat=lat, lon=lon)
@@ -194,6 +260,9 @@ def initiative_edit_by_moderator(
     initiative.full_clean()
     initiative.save()
     clustering.cells_track(before, clustering.map_position(initiative))
+    # Field names only: the old and new texts may hold the personal details that were removed.
+    changed = [name for name in EDITABLE_FIELDS if getattr(initiative, name) != old[name]]
+    log(instance=initiative, action="geo.initiative_edit", user=moderator, data={"fields": changed})
     return initiative
 
 
@@ -201,6 +270,7 @@ def initiative_edit_by_moderator(
 def initiative_set_status(*, initiative: Initiative, to_status: str, answer: str, by) -> StatusChange:
     """The one place that changes an initiative's public status, with a written answer.
     Keeps the change as public history and emails the submitter and supporters (job)."""
+    _moderator_check(by, initiative)
     answer = answer.strip()
     if not answer:
         raise ValidationError({"answer": _("Schrijf een antwoord. Dat ziet iedereen bij het initiatief.")})
@@ -224,6 +294,7 @@ def initiative_set_status(*, initiative: Initiative, to_status: str, answer: str
         fields += ["execution_status", "execution_updated_at"]
     initiative.save(update_fields=fields)
     clustering.cells_track(before, clustering.map_position(initiative))  # the map's status filter
+    log(instance=initiative, action="geo.initiative_status", user=by, data={"from": change.from_status, "to": to_status})
     from .tasks import status_change_notify
 
     enqueue(status_change_notify, change.pk)

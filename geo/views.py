@@ -19,9 +19,28 @@ from . import services
 from .forms import FilterForm, InitiativeForm, ReportForm
 from .models import Initiative, Moderation
 from .ratelimit import rate_limit_hit
-from .selectors import initiative_get_public, initiative_list_public, map_page_get
+from .selectors import initiative_get_own_unpublished, initiative_get_public, initiative_list_public, map_page_get
 
 PAGE_SIZE = 20
+
+
+def map_labels() -> dict:
+    """Leaflet's own texts, in Dutch (and translatable): geo.js hands them to every map."""
+    return {
+        "zoom_in": _("Inzoomen"),
+        "zoom_out": _("Uitzoomen"),
+        "attribution_prefix": '<a href="https://leafletjs.com" title="%s">Leaflet</a>' % _("Een programma voor kaarten op websites"),
+        "picked": _("Plek gekozen op de kaart."),
+        "moved": _("De speld is verplaatst. Deze plek sturen wij mee."),
+        "marker": _("Gekozen plek. Versleep de speld om de plek te veranderen."),
+        "address_pending": _("Wij zoeken dit adres op als u het formulier verstuurt."),
+        "area_pending": _("Wij zetten uw idee op een plek in de gekozen wijk of buurt."),
+        "not_found": _("Wij vinden dit adres niet. Controleer het adres, klik op de kaart of kies een wijk of buurt."),
+        "search_down": _("Het zoeken op adres werkt nu niet. Klik op de kaart of kies een wijk of buurt."),
+        "chosen": _("Gekozen:"),
+        # geo.js puts the number of initiatives in a group in place of {n}.
+        "cluster": _("{n} initiatieven. Klik om in te zoomen."),
+    }
 
 
 def _map_base_config(request) -> dict:
@@ -32,6 +51,7 @@ def _map_base_config(request) -> dict:
         "bounds": list(config.map_bounds) if config.map_bounds else None,
         "tiles_url": plugin_setting("MAP_TILES_URL"),
         "tiles_attribution": plugin_setting("MAP_TILES_ATTRIBUTION"),
+        "labels": map_labels(),
     }
 
 
@@ -82,18 +102,29 @@ def project_map(request, project_id: int):
 
 
 def initiative_detail(request, pk: int):
+    """The public page of an initiative. Its submitter also sees it while it waits for
+    moderation or after it was rejected (the link in the receipt email), marked as such."""
     initiative = initiative_get_public(pk, user=request.user)
+    own_unpublished = initiative is None
+    if own_unpublished:
+        initiative = initiative_get_own_unpublished(pk, user=request.user)
     if initiative is None:
         raise Http404(_("Dit initiatief bestaat niet of is (nog) niet openbaar."))
-    return render(
+    response = render(
         request,
         "geo/initiative_detail.html",
         {
-            "initiative": initiative, "photos": list(initiative.photos.all()), "history": list(initiative.status_changes.all()),
-            "can_moderate": services.user_can_moderate(request.user), "map_url": map_url(),
+            "initiative": initiative, "photos": list(initiative.photos.all()),
+            "history": [] if own_unpublished else list(initiative.status_changes.all()),
+            "own_unpublished": own_unpublished, "can_moderate": services.user_can_moderate(request.user, initiative), "map_url": map_url(),
             "map_config": {**_map_base_config(request), "point": [initiative.lat, initiative.lon]} if initiative.lat is not None else None,
         },
     )
+    if own_unpublished:
+        # Only its submitter sees this page: no search engine, no shared cache.
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _resident_required(request, action: str):
@@ -130,11 +161,12 @@ def initiative_create(request):
                         submitter=request.user, title=data["title"], description=data["description"], theme=data["theme"],
                         lat=data.get("lat"), lon=data.get("lon"), no_location=data["no_location"], address=data.get("address") or "",
                         project=project, photos=data.get("photos") or [], keep_informed=data["keep_informed"],
-                        site=getattr(request, "site", None),
+                        place_area=data.get("place_area"), site=getattr(request, "site", None),
                     )
                 except ValidationError as exc:
+                    by_area = data.get("place_area") is not None and "place_area" in form.fields
                     for field, errors in exc.message_dict.items():
-                        target = "address" if field in ("location", "lat", "lon") else field
+                        target = ("place_area" if by_area else "address") if field in ("location", "lat", "lon") else field
                         form.add_error(target if target in form.fields else None, errors)
                 else:
                     if initiative.is_public:

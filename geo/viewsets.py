@@ -16,12 +16,13 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import services
-from .forms import ModeratorEditForm, RejectForm, StatusForm
+from .forms import ModeratorEditForm, QueueFilterForm, RejectForm, StatusForm
 from .models import Area, Initiative, Moderation, Theme
-from .selectors import moderation_queue
+from .selectors import initiative_log_entries, moderation_list_all, moderation_projects, moderation_queue, moderation_scope
 
 
 def moderator_required(view):
+    """The queue at all: moderators, and editors of a project (who see only theirs)."""
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not services.user_can_moderate(request.user):
@@ -43,17 +44,24 @@ def _apply_errors(form, exc: ValidationError):
 
 @moderator_required
 def queue_view(request):
-    show = request.GET.get("toon", "wachtrij")
-    if show == "alle":
-        initiatives = Initiative.objects.select_related("theme", "area", "submitter").order_by("-created_at")[:200]
-    else:
-        initiatives = moderation_queue()
-    return TemplateResponse(request, "geo/admin/queue.html", {"initiatives": initiatives, "show": show})
+    show = "alle" if request.GET.get("toon") == "alle" else "wachtrij"
+    within = moderation_scope(request.user)
+    form = QueueFilterForm(request.GET or None, projects=moderation_projects(within=within), without_project=within is None)
+    project = form.selected_project() if form.is_bound else None
+    if form.is_bound and not form.is_valid():
+        return TemplateResponse(request, "geo/admin/queue.html", {"initiatives": [], "show": show, "filter_form": form}, status=400)
+    initiatives = moderation_list_all(project=project, within=within) if show == "alle" else moderation_queue(project=project, within=within)
+    return TemplateResponse(request, "geo/admin/queue.html", {
+        "initiatives": initiatives, "show": show, "filter_form": form,
+        "project_query": f"&project={form.cleaned_data['project']}" if form.is_bound and form.cleaned_data.get("project") else "",
+    })
 
 
 @moderator_required
 def initiative_view(request, pk: int):
     initiative = get_object_or_404(Initiative.objects.select_related("theme", "area", "submitter", "project"), pk=pk)
+    if not services.user_can_moderate(request.user, initiative):
+        raise PermissionDenied
     allowed = sorted(services.ALLOWED_TRANSITIONS.get(initiative.status, set()))
     reject_form = RejectForm(prefix="reject")
     status_form = StatusForm(prefix="status", allowed=allowed)
@@ -98,6 +106,7 @@ def initiative_view(request, pk: int):
         "initiative": initiative, "reject_form": reject_form, "status_form": status_form, "edit_form": edit_form,
         "reports": initiative.reports.filter(resolved_at__isnull=True).order_by("created_at"),
         "history": initiative.status_changes.order_by("created_at"), "is_published": initiative.moderation == Moderation.PUBLISHED,
+        "log_entries": initiative_log_entries(initiative),
         "can_change_status": bool(allowed) and initiative.moderation == Moderation.PUBLISHED,
     })
 

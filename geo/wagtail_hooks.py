@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
@@ -56,3 +57,55 @@ def register_execution_log_actions(actions):
                 "from": label(data.get("from_status", "")), "to": label(data.get("to_status", "")),
                 "progress": _(", voortgang aangepast") if data.get("progress_changed") else "",
             }
+
+
+@hooks.register("register_log_actions")
+def register_initiative_log_actions(actions):
+    """Moderation in the audit log (``geo.services`` writes them; the moderation page lists them)."""
+    from .models import Status
+
+    def status_label(value):
+        return Status(value).label if value in Status.values else value
+
+    @actions.register_action("geo.initiative_publish")
+    class Publish(LogFormatter):
+        label = _("Initiatief gepubliceerd")
+        message = _("Gepubliceerd")
+
+    @actions.register_action("geo.initiative_reject")
+    class Reject(LogFormatter):
+        label = _("Initiatief afgewezen")
+
+        def format_message(self, log_entry):
+            return gettext("Afgewezen. Reden: %(reason)s") % {"reason": log_entry.data.get("reason", "")}
+
+    @actions.register_action("geo.initiative_edit")
+    class Edit(LogFormatter):
+        label = _("Initiatief aangepast door moderator")
+
+        def format_message(self, log_entry):
+            fields = log_entry.data.get("fields") or []
+            if not fields:
+                return gettext("Aangepast (alleen een notitie)")
+            return gettext("Aangepast: %(fields)s") % {"fields": ", ".join(dict.fromkeys(str(EDIT_FIELD_LABELS.get(f, f)) for f in fields))}
+
+    @actions.register_action("geo.initiative_status")
+    class StatusChanged(LogFormatter):
+        label = _("Status van initiatief veranderd")
+
+        def format_message(self, log_entry):
+            return gettext("Status van '%(from)s' naar '%(to)s'") % {
+                "from": status_label(log_entry.data.get("from")), "to": status_label(log_entry.data.get("to"))}
+
+    @actions.register_action("geo.initiative_reports_resolve")
+    class ReportsResolved(LogFormatter):
+        label = _("Meldingen over initiatief afgehandeld")
+
+        def format_message(self, log_entry):
+            return gettext("Meldingen afgehandeld, het initiatief blijft staan (%(n)s)") % {"n": log_entry.data.get("reports", 0)}
+
+
+EDIT_FIELD_LABELS = {
+    "title": _("titel"), "description": _("beschrijving"), "theme_id": _("thema"), "lat": _("plek"), "lon": _("plek"),
+    "no_location": _("geen specifieke plek"), "address": _("adres"), "area_id": _("wijk"),
+}

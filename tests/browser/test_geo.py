@@ -10,6 +10,7 @@ from geo.models import Initiative, Moderation
 from tests.browser.conftest import assert_accessible
 from tests.geo.conftest import FakeLocatieserver
 from tests.geo.factories import AreaFactory, ThemeFactory
+from tests.geo.conftest import moderators_group
 from tests.projects.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,6 +53,7 @@ def fill_basics(page, title):
 def test_submit_by_map_and_address_then_moderate_and_find(page, live_server, municipality, fake_geocoder):
     resident = UserFactory()
     moderator = UserFactory(username="moderator")
+    moderator.groups.add(moderators_group())
     log_in(page, live_server, resident)
 
     # 1. By clicking the map (tiles are blocked; the map still receives clicks).

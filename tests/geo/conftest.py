@@ -114,7 +114,14 @@ def moderators_group():
 
     group = Group.objects.filter(name="Moderatoren").first()
     if group is None or not group.permissions.exists():
-        importlib.import_module("geo.migrations.0002_moderators_group").create_group(apps, None)
+        # The migration's code clears ``models_module`` (right for its historical apps); on the
+        # real registry that would make later flushes skip recreating content types, so restore it.
+        modules = {config: config.models_module for config in apps.get_app_configs()}
+        try:
+            importlib.import_module("geo.migrations.0002_moderators_group").create_group(apps, None)
+        finally:
+            for config, module in modules.items():
+                config.models_module = module
         group = Group.objects.get(name="Moderatoren")
     return group
 

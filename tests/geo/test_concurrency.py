@@ -7,6 +7,7 @@ from geo import clustering, services
 from geo.models import Initiative, MapCell, Support
 from tests.concurrency import run_concurrently
 from tests.conftest import ensure_site
+from tests.geo.conftest import moderators_group
 from tests.geo.factories import InitiativeFactory, ThemeFactory
 from tests.projects.factories import UserFactory
 
@@ -35,6 +36,7 @@ def test_simultaneous_supports_are_counted_exactly():
 def test_simultaneous_publications_keep_map_cells_exact():
     ensure_site()
     moderator = UserFactory()
+    moderator.groups.add(moderators_group())
     theme = ThemeFactory()
     pending = [InitiativeFactory(theme=theme, moderation="pending", lat=52.03 + i * 1e-4, lon=5.17) for i in range(8)]
     assert run_concurrently([lambda i=i: services.initiative_publish(initiative=i, moderator=moderator) for i in pending]) == []

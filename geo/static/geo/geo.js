@@ -9,9 +9,21 @@
     return el ? JSON.parse(el.textContent) : null;
   }
 
-  function baseMap(elementId, config) {
-    var map = L.map(elementId, { scrollWheelZoom: false }).setView(config.center, config.zoom);
+  function labels(config) { return config.labels || {}; }
+
+  /* Every map of the plugin: Leaflet's zoom buttons and attribution in the page's language
+     (the texts come from the server, translatable), tiles, and the municipality's bounds. */
+  function newMap(elementId, config) {
+    var text = labels(config);
+    var map = L.map(elementId, { scrollWheelZoom: false, zoomControl: false });
+    L.control.zoom({ zoomInTitle: text.zoom_in || "Inzoomen", zoomOutTitle: text.zoom_out || "Uitzoomen" }).addTo(map);
+    if (text.attribution_prefix) { map.attributionControl.setPrefix(text.attribution_prefix); }
     L.tileLayer(config.tiles_url, { attribution: config.tiles_attribution, maxZoom: 19 }).addTo(map);
+    return map;
+  }
+
+  function baseMap(elementId, config) {
+    var map = newMap(elementId, config).setView(config.center, config.zoom);
     if (config.bounds) {
       map.fitBounds([[config.bounds[1], config.bounds[0]], [config.bounds[3], config.bounds[2]]]);
     }
@@ -66,7 +78,7 @@
             var size = n < 10 ? 32 : n < 100 ? 40 : 48;
             var marker = L.marker(ll, {
               icon: L.divIcon({ className: "geo-cluster", html: "<span>" + n + "</span>", iconSize: [size, size] }),
-              title: n + " initiatieven", alt: n + " initiatieven", keyboard: true
+              title: (labels(config).cluster || "{n}").replace("{n}", n), alt: (labels(config).cluster || "{n}").replace("{n}", n), keyboard: true
             });
             marker.on("click", function () { map.setView(ll, Math.min(map.getZoom() + 2, 19)); });
             layer.addLayer(marker);
@@ -83,7 +95,8 @@
     load();
   }
 
-  /* The submit form: click or drag a marker, or search an address via /api/geo/adres/. */
+  /* The submit form: click the map and drag the pin, search an address via /api/geo/adres/,
+     or choose a wijk or buurt in the select (which works without the map). */
   function initPicker() {
     var config = readConfig("geo-picker-config");
     var picker = document.querySelector("[data-geo-picker]");
@@ -99,31 +112,55 @@
       var area = L.geoJSON(config.area, { style: { color: "#00689e", weight: 3, fillOpacity: 0.05 } }).addTo(map);
       if (area.getBounds().isValid()) { map.fitBounds(area.getBounds()); }
     }
+    var text = labels(config);
+    var placeArea = document.getElementById("id_place_area");
     var marker = null;
-    function place(lat, lon, label) {
+    function setInputs(lat, lon) {
       latInput.value = lat.toFixed(6);
       lonInput.value = lon.toFixed(6);
       if (noLocation) { noLocation.checked = false; }
+      // A point on the map is more precise than a whole wijk: the latest choice wins.
+      if (placeArea) { placeArea.value = ""; }
+    }
+    function place(lat, lon, label) {
+      setInputs(lat, lon);
       if (!marker) {
-        marker = L.circleMarker([lat, lon], { radius: 10, weight: 3, color: "#fff", fillColor: "#c00", fillOpacity: 1, className: "geo-picked" }).addTo(map);
+        // A draggable pin (the help text promises it); its icon is plain HTML, no image files.
+        marker = L.marker([lat, lon], {
+          draggable: true, autoPan: true, keyboard: false, title: text.marker || "", alt: text.marker || "",
+          icon: L.divIcon({ className: "geo-picked", iconSize: [22, 22] })
+        }).addTo(map);
+        marker.on("dragend", function () {
+          var ll = marker.getLatLng();
+          setInputs(ll.lat, ll.lng);
+          status.textContent = text.moved || "";
+        });
       } else {
         marker.setLatLng([lat, lon]);
       }
-      status.textContent = label || "Plek gekozen op de kaart.";
+      status.textContent = label || text.picked || "";
+    }
+    function forget(message) {
+      latInput.value = "";
+      lonInput.value = "";
+      if (marker) { map.removeLayer(marker); marker = null; }
+      status.textContent = message || "";
     }
     if (latInput.value && lonInput.value) {
-      place(parseFloat(latInput.value), parseFloat(lonInput.value), "Plek gekozen op de kaart.");
+      place(parseFloat(latInput.value), parseFloat(lonInput.value), text.picked);
       map.setView([parseFloat(latInput.value), parseFloat(lonInput.value)], 16);
     }
     map.on("click", function (e) { place(e.latlng.lat, e.latlng.lng); });
     // Typing a new address replaces the point: it is looked up on submit (or with the button).
     address.addEventListener("input", function () {
-      if (!latInput.value) { return; }
-      latInput.value = "";
-      lonInput.value = "";
-      if (marker) { map.removeLayer(marker); marker = null; }
-      status.textContent = "Wij zoeken dit adres op als u het formulier verstuurt.";
+      if (latInput.value) { forget(text.address_pending); }
     });
+    // Choosing a wijk or buurt (the way that works by keyboard too) replaces a clicked point.
+    if (placeArea) {
+      placeArea.addEventListener("change", function () {
+        if (placeArea.value) { forget(text.area_pending); }
+      });
+    }
 
     var search = document.querySelector("[data-geo-search]");
     var button = document.getElementById("geo-search-button");
@@ -137,7 +174,7 @@
         return r.json().then(function (data) { return { ok: r.ok, data: data }; });
       }).then(function (res) {
         if (!res.ok) { error.textContent = res.data.error; return; }
-        if (!res.data.results.length) { error.textContent = "Wij vinden dit adres niet. Controleer het adres of klik op de kaart."; return; }
+        if (!res.data.results.length) { error.textContent = text.not_found || ""; return; }
         res.data.results.forEach(function (s) {
           var li = document.createElement("li");
           var b = document.createElement("button");
@@ -150,7 +187,7 @@
             }).then(function (res2) {
               if (!res2.ok) { error.textContent = res2.data.error; return; }
               address.value = res2.data.label;
-              place(res2.data.lat, res2.data.lon, "Gekozen: " + res2.data.label);
+              place(res2.data.lat, res2.data.lon, (text.chosen || "") + " " + res2.data.label);
               map.setView([res2.data.lat, res2.data.lon], 17);
               results.innerHTML = "";
             });
@@ -159,7 +196,7 @@
           results.appendChild(li);
         });
         results.querySelector("button").focus();
-      }).catch(function () { error.textContent = "Het zoeken op adres werkt nu niet. Klik op de kaart."; });
+      }).catch(function () { error.textContent = text.search_down || ""; });
     });
   }
 
@@ -169,8 +206,7 @@
     var section = document.querySelector("[data-geo-point]");
     if (!config || !section || !config.point) { return; }
     section.hidden = false;
-    var map = L.map("geo-point-map", { scrollWheelZoom: false }).setView(config.point, 16);
-    L.tileLayer(config.tiles_url, { attribution: config.tiles_attribution, maxZoom: 19 }).addTo(map);
+    var map = newMap("geo-point-map", config).setView(config.point, 16);
     L.circleMarker(config.point, { radius: 10, weight: 3, color: "#fff", fillColor: "#00689e", fillOpacity: 1 }).addTo(map);
   }
 
