@@ -8,7 +8,6 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .conf import site_config
 from .mail import mail_queue
 
 
@@ -34,8 +33,8 @@ class AccountAdapter(DefaultAccountAdapter):
     }
 
     def send_mail(self, template_prefix, email, context):
-        # Account mails are signed with the municipality's name (templates/account/email/).
-        context = {"municipality_name": site_config().municipality_name, **context}
+        # The plugin's account/email/ templates give these mails the same frame and signature as
+        # every other email (projects/email/_base.*).
         message = self.render_mail(template_prefix, email, context)
         html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
         mail_queue(to=email, subject=message.subject, text=message.body, html=html)
