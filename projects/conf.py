@@ -103,8 +103,11 @@ class SiteConfig:
         """The name without a leading "Gemeente" ("Gemeente Lindewaard" gives "Lindewaard"), for
         sentences that already say "de gemeente". Hosts write the name either way."""
         name = self.municipality_name.strip()
-        prefix = "gemeente "
-        return name[len(prefix):].strip() if name.lower().startswith(prefix) else ("" if name.lower() == "gemeente" else name)
+        if name.lower() == "gemeente":
+            return ""
+        if name.lower().startswith("gemeente "):
+            return name[len("gemeente "):].strip()
+        return name
 
     def contains(self, lat: float, lon: float) -> bool:
         if self.map_bounds is None:

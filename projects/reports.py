@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from rq import Retry
 
 from .conf import absolute_url
+from .dates import format_date
 from .jobs import enqueue
 from .mail import mail_send
 from .models import (
@@ -39,7 +40,6 @@ from .models import (
     ProjectPage,
     ResultsPublication,
 )
-from .dates import format_date
 from .policy import compliance_evaluate, compliance_summary, policy_for
 from .selectors import phase_current
 from .sources import ProjectParticipation, all_sources, participation_for
