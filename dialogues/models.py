@@ -29,6 +29,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from projects.conf import plugin_setting
+from projects.dates import format_datetime
 
 # The four phases of Appreciative Inquiry (Waarderend Onderzoek), explained at B1 level.
 AI_PHASES = (
@@ -159,7 +160,7 @@ class DialogueSession(models.Model):
         indexes = [models.Index(fields=["status", "starts_at"])]
 
     def __str__(self):
-        return f"{self.title} ({timezone.localtime(self.starts_at):%d-%m-%Y %H:%M})"
+        return f"{self.title} ({format_datetime(self.starts_at)})"
 
     def clean(self):
         errors = {}

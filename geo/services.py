@@ -105,9 +105,12 @@ def location_validate(*, lat: float | None, lon: float | None, no_location: bool
         raise ValidationError({"location": _("Deze plek bestaat niet. Kies een plek op de kaart.")})
     config = site_config(site=site)
     if not config.contains(lat, lon):
-        raise ValidationError(
-            {"location": _("Deze plek ligt buiten de gemeente %(name)s. Kies een plek binnen de gemeente.") % {"name": config.municipality_name}}
-        )
+        # "de gemeente Lindewaard", never "de gemeente Gemeente Lindewaard" (see SiteConfig.place_name).
+        if config.place_name:
+            message = _("Deze plek ligt buiten de gemeente %(name)s. Kies een plek binnen de gemeente.") % {"name": config.place_name}
+        else:
+            message = _("Deze plek ligt buiten de gemeente. Kies een plek binnen de gemeente.")
+        raise ValidationError({"location": message})
     if project is not None and project.area:
         if not shape(project.area).covers(Point(lon, lat)):
             raise ValidationError({"location": _("Deze plek ligt buiten het gebied van het project. Kies een plek binnen het projectgebied.")})

@@ -8,7 +8,6 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .conf import site_config
 from .mail import mail_queue
 
 
@@ -28,14 +27,16 @@ class AccountAdapter(DefaultAccountAdapter):
         "unknown_email": _("Wij kennen dit e-mailadres niet."),
         "unverified_primary_email": _("Bevestig eerst uw e-mailadres."),
         "too_many_login_attempts": _(
-            "U hebt het te vaak geprobeerd. Wacht een paar minuten en probeer het dan opnieuw."
+            "U heeft het te vaak geprobeerd. Wacht een paar minuten en probeer het dan opnieuw."
         ),
         "rate_limited": _("U doet dit te vaak achter elkaar. Wacht even en probeer het dan opnieuw."),
     }
 
     def send_mail(self, template_prefix, email, context):
-        # Account mails are signed with the municipality's name (templates/account/email/).
-        context = {"municipality_name": site_config().municipality_name, **context}
+        # allauth's own send_mail puts the address in the context; replacing it, so do we (without
+        # it the "unknown account" mail could not say which address was tried). The plugin's
+        # account/email/ templates give these mails the frame and signature of every other email.
+        context = {"email": email, **context}
         message = self.render_mail(template_prefix, email, context)
         html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
         mail_queue(to=email, subject=message.subject, text=message.body, html=html)

@@ -101,6 +101,17 @@ class SiteConfig:
     map_bounds: tuple[float, float, float, float] | None
     contact_email: str = ""
 
+    @property
+    def place_name(self) -> str:
+        """The name without a leading "Gemeente" ("Gemeente Lindewaard" gives "Lindewaard"), for
+        sentences that already say "de gemeente". Hosts write the name either way."""
+        name = self.municipality_name.strip()
+        if name.lower() == "gemeente":
+            return ""
+        if name.lower().startswith("gemeente "):
+            return name[len("gemeente "):].strip()
+        return name
+
     def contains(self, lat: float, lon: float) -> bool:
         if self.map_bounds is None:
             return True

@@ -34,6 +34,7 @@ hidden: it is listed next to failed mail for an administrator to resend in one c
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -86,8 +87,15 @@ def mail_send(
     return mail_queue(to=to, subject=subject, text=text, html=html, attachments=attachments)
 
 
+def tidy_text(text: str) -> str:
+    """At most one blank line in a row: email templates are built from blocks (projects/email/_base.txt)
+    that often stay empty, and each leaves its line break behind."""
+    return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", text).strip() + "\n"
+
+
 def mail_queue(*, to: str, subject: str, text: str, html: str = "", attachments: Iterable[dict] = ()) -> OutgoingMail:
     """Store an already rendered email in the outbox and deliver it after commit."""
+    text = tidy_text(text)
     now = timezone.now()
     mail = OutgoingMail.objects.create(
         to=to, subject=subject[:300], body_text=text, body_html=html, attachments=list(attachments),

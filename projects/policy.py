@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
+from .dates import format_date
 from .models import PLAN_QUESTIONS, ParticipationPolicy, ParticipationReport, PhaseKind, ProjectPage
 from .sources import ProjectParticipation, participation_for
 
@@ -238,7 +239,7 @@ def check_report_before_decision(ctx: Context) -> RuleResult:
     if decision is None:
         return _result("report_before_decision", NOT_APPLICABLE, _("Het project heeft geen fase voor besluitvorming."))
     in_time = [d for d in ctx.report_dates if d <= decision.start_date]
-    start = decision.start_date.strftime("%d-%m-%Y")
+    start = format_date(decision.start_date)
     if in_time:
         return _result("report_before_decision", MET, _("Het verslag is vastgesteld vóór de besluitvorming (%(date)s).") % {"date": start})
     if ctx.today < decision.start_date:
@@ -382,5 +383,5 @@ def project_warnings(
         decision = next((p for p in ctx.phases if p.kind == PhaseKind.BESLUITVORMING), None)
         if decision is not None and today <= decision.start_date <= today + window:
             warnings.append(_("De besluitvorming begint op %(date)s. Stel het participatieverslag daarvoor vast.") % {
-                "date": decision.start_date.strftime("%d-%m-%Y")})
+                "date": format_date(decision.start_date)})
     return warnings

@@ -9,6 +9,7 @@ open data all render that dict, so they always show the same numbers. Writes abo
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
 import io
 from collections import Counter
@@ -21,12 +22,12 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from rq import Retry
 from wagtail.log_actions import log
 
 from .conf import absolute_url
+from .dates import format_date
 from .jobs import enqueue
 from .mail import mail_send
 from .models import (
@@ -51,11 +52,7 @@ LIVE_PDF_INLINE_MAX = 500
 
 
 def _date(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "tzinfo") and getattr(value, "hour", None) is not None:
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-    return date_format(value, "j F Y")
+    return format_date(value)
 
 
 def _counts(counter: Counter) -> list[dict]:
@@ -76,7 +73,10 @@ def _item(item) -> dict:
         "themes": list(item.themes),
         "supporters": item.supporters,
         "agreements": [
-            {k: (str(v) if v is not None else "") for k, v in agreement.items()} for agreement in item.agreements
+            # A source may give "due" as a date: written for people here, like every date in the report.
+            {k: (format_date(v) if isinstance(v, datetime.date) else str(v) if v is not None else "")
+             for k, v in agreement.items()}
+            for agreement in item.agreements
         ],
     }
 
@@ -240,7 +240,9 @@ def report_render_pdf(body_html: str, *, title: str) -> bytes:
     import weasyprint
 
     document = render_to_string("projects/report/pdf.html", {"body": body_html, "title": title})
-    return weasyprint.HTML(string=document, base_url=absolute_url("/")).write_pdf()
+    # PDF/UA-1: a tagged PDF (headings, tables with their headers, reading order) with the
+    # document's language and title, so a screen reader can read the report as it reads the page.
+    return weasyprint.HTML(string=document, base_url=absolute_url("/")).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def _live_pdf_name(project_id: int, body_html: str) -> str:
@@ -415,7 +417,7 @@ def report_pdf_render(report_id: int) -> None:
     report = ParticipationReport.objects.select_related("project").filter(pk=report_id).first()
     if report is None or report.pdf:
         return
-    pdf = report_render_pdf(report.html, title=f"{report.data['project']['title']} v{report.version}")
+    pdf = report_render_pdf(report.html, title=_("%(title)s, versie %(number)s") % {"title": report.data["project"]["title"], "number": report.version})
     report.pdf.save(f"verslag-{report.project_id}-v{report.version}.pdf", ContentFile(pdf), save=False)
     ParticipationReport.objects.filter(pk=report.pk, pdf="").update(pdf=report.pdf.name)
 

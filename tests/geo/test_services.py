@@ -50,6 +50,23 @@ def test_create_refuses_point_outside_municipality(houten, resident):
     assert not Initiative.objects.exists()
 
 
+@pytest.mark.parametrize("name, expected", [
+    ("Gemeente Lindewaard", "Deze plek ligt buiten de gemeente Lindewaard."),
+    ("gemeente Lindewaard", "Deze plek ligt buiten de gemeente Lindewaard."),
+    ("Gemeente", "Deze plek ligt buiten de gemeente. Kies"),
+])
+def test_outside_message_says_gemeente_once_whatever_the_setting(houten, resident, name, expected):
+    from home.models import SiteSettings
+
+    settings_obj = SiteSettings.for_site(houten)
+    settings_obj.municipality_name = name
+    settings_obj.save()
+    with pytest.raises(ValidationError) as exc:
+        create(resident, lat=52.37, lon=4.89)
+    message = exc.value.message_dict["location"][0]
+    assert message.startswith(expected) and "gemeente gemeente" not in message.lower()
+
+
 def test_create_refuses_point_outside_project_area(houten, resident):
     project = ProjectPageFactory(area=square(5.16, 52.02, 5.18, 52.04))
     with pytest.raises(ValidationError) as exc:

@@ -186,7 +186,7 @@ def test_signup_with_existing_address_creates_no_second_account(client, site):
     client.post(reverse("account_signup"), {"email": "bekend@example.org", "password1": PASSWORD, "password2": PASSWORD})
     assert get_user_model().objects.filter(email__iexact="bekend@example.org").count() == 1
     # Without telling the visitor (no account enumeration), the owner gets a Dutch mail.
-    assert [m.subject for m in mail.outbox] == ["U hebt al een account"]
+    assert [m.subject for m in mail.outbox] == ["U heeft al een account"]
 
 
 # --- log in -------------------------------------------------------------------------------
@@ -256,7 +256,7 @@ def test_three_wrong_codes_end_the_attempt(client, site):
         assert client.post(reverse("account_confirm_login_code"), {"code": "AAAA-AAAA"}).status_code == 200
     response = client.post(reverse("account_confirm_login_code"), {"code": "AAAA-AAAA"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("account_request_login_code")
-    assert "U hebt het te vaak geprobeerd" in response.content.decode()
+    assert "U heeft het te vaak geprobeerd" in response.content.decode()
     # The code from the mail no longer works either.
     client.post(reverse("account_confirm_login_code"), {"code": code_in(mail.outbox[0].body)})
     assert not is_logged_in(client)
@@ -280,6 +280,13 @@ def test_login_code_for_unknown_address_sends_unknown_account_mail(client, site)
     assert response.status_code == 302
     assert [m.subject for m in mail.outbox] == ["Wij kennen dit e-mailadres niet"]
     assert "/account/signup/" in mail.outbox[0].body
+    # It says which address was tried (someone with two addresses knows which one to use), in
+    # the plugin's frame: greeting, one signature, and an HTML part like the other emails.
+    body = mail.outbox[0].body
+    assert "met dit e-mailadres:\n\nonbekend@example.org\n" in body
+    assert body.startswith("Beste bewoner,") and body.count("Met vriendelijke groet,") == 1
+    html = dict((mimetype, content) for content, mimetype in mail.outbox[0].alternatives)["text/html"]
+    assert "<strong>onbekend@example.org</strong>" in html and 'lang="nl"' in html
 
 
 # --- password reset -------------------------------------------------------------------------
@@ -339,7 +346,7 @@ def test_repeated_failed_logins_are_blocked_with_friendly_dutch_pages(client, si
     # The address is now locked, even with the right password: a Dutch error beside the form.
     response = client.post(reverse("account_login"), {"login": "doelwit@example.org", "password": PASSWORD})
     assert response.status_code == 200
-    assert "U hebt het te vaak geprobeerd" in response.content.decode()
+    assert "U heeft het te vaak geprobeerd" in response.content.decode()
     assert not is_logged_in(client)
 
     # More attempts from the same address hit the per-IP limit: a styled 429 page, not a 500.
@@ -362,7 +369,7 @@ def test_rate_limit_on_login_codes_per_address(site, settings):
     response = Client().post(reverse("account_request_login_code"), {"email": "Code@Example.org"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "U hebt het te vaak geprobeerd" in html
+    assert "U heeft het te vaak geprobeerd" in html
     assert 'value="Code@Example.org"' in html
     assert len(mail.outbox) == 2
     cache.clear()

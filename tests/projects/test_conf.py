@@ -89,3 +89,12 @@ def test_a_job_on_an_unconfigured_queue_runs_after_commit(django_capture_on_comm
         with django_capture_on_commit_callbacks(execute=True):
             enqueue(ran.append, "done", queue="mail")
     assert ran == ["done"]
+
+
+@pytest.mark.parametrize("name, place", [
+    ("Gemeente Lindewaard", "Lindewaard"), ("gemeente  Houten ", "Houten"), ("Utrecht", "Utrecht"),
+    ("Gemeente", ""), ("Gemeentelanden", "Gemeentelanden"),
+])
+def test_place_name_drops_a_leading_gemeente(name, place):
+    config = conf.SiteConfig(municipality_name=name, map_center=(52.0, 5.1), map_zoom=12, map_bounds=None)
+    assert config.place_name == place

@@ -48,7 +48,7 @@ def _text(response):
 def test_project_page_sections_in_design_order(client, project):
     html = _text(client.get(project.url))
     order = ["Wat gebeurt er en waarom?", "Waar heeft u invloed op?", "Planning", "Het participatieplan",
-             "Wie doen er mee?", "Doe mee", "Contact"]
+             "Wie doen er mee?", "Doe mee", "Contactpersoon"]
     positions = [html.index(f">{heading}</h2>") for heading in order]
     assert positions == sorted(positions)
     assert "Er komen 120 woningen." in html
