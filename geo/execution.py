@@ -35,12 +35,9 @@ PROGRESS_MAX = Initiative._meta.get_field("progress_note").max_length
 
 
 def can_manage_execution(user, initiative: Initiative) -> bool:
-    """Moderators (who answer initiatives) and editors of the initiative's project."""
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if user_can_moderate(user):
-        return True
-    return initiative.project_id is not None and initiative.project.permissions_for_user(user).can_edit()
+    """Who answers the initiative also follows up on it: moderators, and editors of its project
+    (``services.user_can_moderate``)."""
+    return user_can_moderate(user, initiative)
 
 
 @transaction.atomic

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from functools import reduce
-from operator import or_
-
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from projects.models import ProjectPage
+from projects.permissions import manageable_projects
 
 from .models import Area, Initiative, InitiativeMapPage, Moderation, Report, StatusChange, Support, Theme
 
@@ -81,14 +78,7 @@ def _by_project(qs: QuerySet[Initiative], project) -> QuerySet[Initiative]:
 
 def projects_editable_by(user) -> QuerySet[ProjectPage]:
     """The projects the user may edit (Wagtail page rights on the project or above it)."""
-    if not (getattr(user, "is_authenticated", False) and user.is_active):
-        return ProjectPage.objects.none()
-    if user.is_superuser:
-        return ProjectPage.objects.all()
-    paths = list(PagePermissionPolicy().instances_user_has_permission_for(user, "change").values_list("path", flat=True))
-    if not paths:
-        return ProjectPage.objects.none()
-    return ProjectPage.objects.filter(reduce(or_, (Q(path__startswith=path) for path in paths)))
+    return manageable_projects(user)
 
 
 def moderation_scope(user):

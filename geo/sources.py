@@ -14,6 +14,7 @@ from projects.sources import (
 
 from .execution import ADOPTED_STATUSES, initiative_execution_update
 from .models import Initiative, Moderation, Report, Status, Support
+from .selectors import moderation_scope
 from .services import user_can_moderate
 
 RESIDENT_GROUP = "Bewoner"
@@ -170,7 +171,8 @@ class InitiativeSource:
         return result
 
     def commitment_manageable(self, user, commitment: Commitment, *, project_editable: bool) -> bool:
-        return project_editable or user_can_moderate(user)
+        # Editors follow up their own project's initiatives; moderators every project's.
+        return project_editable or (user_can_moderate(user) and moderation_scope(user) is None)
 
     def commitment_update(self, key: str, *, status: str, progress: str, by, who=None, due_date=None) -> Commitment:
         try:

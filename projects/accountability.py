@@ -13,9 +13,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.utils import timezone
-from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from .models import ProjectPage
+from .permissions import editable_paths
 from .selectors import project_list
 from .sources import Commitment, CommitmentStatus, commitment_manageable, commitments_for
 
@@ -48,7 +48,7 @@ def projects_editable_ids(user, projects) -> set[int]:
         return set()
     if user.is_superuser:
         return {p.pk for p in projects}
-    paths = list(PagePermissionPolicy().instances_user_has_permission_for(user, "change").values_list("path", flat=True))
+    paths = editable_paths(user)
     return {p.pk for p in projects if any(p.path.startswith(path) for path in paths)}
 
 

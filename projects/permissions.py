@@ -26,26 +26,45 @@ def can_manage_project(user, project: ProjectPage) -> bool:
     return _active(user) and project.permissions_for_user(user).can_edit()
 
 
+def editable_paths(user) -> list[str]:
+    """Tree paths of the pages the user may edit; their subtrees are covered too."""
+    return list(PagePermissionPolicy().instances_user_has_permission_for(user, "change").values_list("path", flat=True))
+
+
+def pages_under_editable(user, pages):
+    """``pages`` (a page queryset) narrowed to those at or below a page the user may edit
+    (superusers: all). The one rule the apps' admin scoping follows: projects here, rounds and
+    sessions in ``dialogues.permissions``, initiatives in ``geo``."""
+    if not _active(user):
+        return pages.none()
+    if user.is_superuser:
+        return pages.all()
+    paths = editable_paths(user)
+    if not paths:
+        return pages.none()
+    return pages.filter(reduce(or_, (Q(path__startswith=p) for p in paths)))
+
+
 def manageable_projects(user):
     """Projects whose page the user may edit (superusers: all)."""
-    if not _active(user):
-        return ProjectPage.objects.none()
-    if user.is_superuser:
-        return ProjectPage.objects.all()
-    paths = list(PagePermissionPolicy().instances_user_has_permission_for(user, "change").values_list("path", flat=True))
-    if not paths:
-        return ProjectPage.objects.none()
-    # Permission on a page covers the pages below it, so on the project or any ancestor.
-    return ProjectPage.objects.filter(reduce(or_, (Q(path__startswith=p) for p in paths)))
+    return pages_under_editable(user, ProjectPage.objects)
 
 
-class DecisionPermissionPolicy(ModelPermissionPolicy):
-    """Decisions follow the project's page permissions: listing, adding, changing and deleting
-    a decision needs the right to edit its project's page."""
+class ProjectRecordPermissionPolicy(ModelPermissionPolicy):
+    """Admin access to records that belong to one project (decisions, sessions, outcomes)
+    follows that project's page permissions: listing, adding, changing and deleting one needs
+    the right to edit its project's page.
+
+    ``project_of(instance)`` gives the record's project; ``scope(user)`` the queryset of records
+    the user may manage (one query, for listings)."""
+
+    def __init__(self, model, *, project_of, scope):
+        super().__init__(model)
+        self.project_of, self.scope = project_of, scope
 
     def user_has_permission(self, user, action):
-        # Anyone who may edit some page may open the decisions (as with sessions: an editor of
-        # all projects before the first project exists); which ones is decided per instance.
+        # Anyone who may edit some page may open the listing (an editor of all projects, also
+        # before the first project exists); which records is decided per instance.
         if not _active(user):
             return False
         return user.is_superuser or PagePermissionPolicy().instances_user_has_permission_for(user, "change").exists()
@@ -54,17 +73,20 @@ class DecisionPermissionPolicy(ModelPermissionPolicy):
         return self.user_has_permission(user, None)
 
     def user_has_permission_for_instance(self, user, action, instance):
-        return can_manage_project(user, instance.project)
+        return can_manage_project(user, self.project_of(instance))
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
         return self.user_has_permission_for_instance(user, None, instance)
 
     def instances_user_has_any_permission_for(self, user, actions):
-        return Decision.objects.filter(project__in=manageable_projects(user))
+        return self.scope(user)
 
     def instances_user_has_permission_for(self, user, action):
         return self.instances_user_has_any_permission_for(user, [action])
 
 
-def decision_policy() -> DecisionPermissionPolicy:
-    return DecisionPermissionPolicy(Decision)
+def decision_policy() -> ProjectRecordPermissionPolicy:
+    return ProjectRecordPermissionPolicy(
+        Decision, project_of=lambda decision: decision.project,
+        scope=lambda user: Decision.objects.filter(project__in=manageable_projects(user)),
+    )

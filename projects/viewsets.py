@@ -113,7 +113,7 @@ def _published_label(decision: Decision) -> str:
 class DecisionViewSet(ModelViewSet):
     """Decisions per project, with their reasoning, shown on "Wat is er met uw inbreng gedaan".
 
-    Scoped like the project's pages (``projects.permissions.DecisionPermissionPolicy``): an
+    Scoped like the project's pages (``projects.permissions.decision_policy``): an
     editor sees, adds, changes and deletes only the decisions of projects whose page they may
     edit. Wagtail's generic views write the audit log (``wagtail.create``/``edit``/``delete``),
     shown in each decision's history."""
