@@ -78,6 +78,10 @@ def assert_accessible(page, *, impacts=("serious", "critical")):
     """Run axe-core on the current page; fail on violations of the given impacts."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # Wagtail's messages slide and fade in: measure colours once they have arrived, not half-way.
+    # (Endless ones, such as a spinner, are not waited for.)
+    page.evaluate("Promise.all(document.getAnimations()"
+                  ".filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity).map(a => a.finished))")
     results = Axe().run(page)
     violations = [v for v in results.response["violations"] if v.get("impact") in impacts]
     assert not violations, "axe: " + "; ".join(
