@@ -74,6 +74,26 @@ def page(browser, live_server):
     context.close()
 
 
+@pytest.fixture
+def admin_page(browser, live_server):
+    """A desktop-sized page: civil servants work in the admin on a computer."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="nl-NL", base_url=live_server.url)
+    context.route(lambda url: not url.startswith(live_server.url) and not url.startswith("data:"), lambda r: r.abort())
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+def admin_login(page, user, password="geheim-wachtwoord-123"):
+    """Log in to the Wagtail admin with the test users' password (tests.projects.factories)."""
+    page.goto("/admin/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+
+
 def assert_accessible(page, *, impacts=("serious", "critical")):
     """Run axe-core on the current page; fail on violations of the given impacts."""
     from axe_playwright_python.sync_playwright import Axe

@@ -14,16 +14,6 @@ from tests.dialogues.test_permissions import editor_for
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def admin_page(browser, live_server):
-    """A desktop-sized page: staff work on a computer."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="nl-NL", base_url=live_server.url)
-    context.route(lambda url: not url.startswith(live_server.url) and not url.startswith("data:"), lambda r: r.abort())
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
-
 
 def test_editor_registers_on_behalf_promotes_by_hand_and_cancels(admin_page):
     page = admin_page

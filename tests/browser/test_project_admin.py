@@ -4,35 +4,19 @@ import json
 import pytest
 
 from projects.models import ProjectPage
+from tests.browser.conftest import admin_login
 from tests.projects.factories import ProjectPageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def admin_page(browser, live_server):
-    """A desktop-sized page: editors work on a computer."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="nl-NL", base_url=live_server.url)
-    context.route(lambda url: not url.startswith(live_server.url) and not url.startswith("data:"), lambda r: r.abort())
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
-
-
-def _login(page, user):
-    page.goto("/admin/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", "geheim-wachtwoord-123")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
 
 
 def test_draw_project_area_and_save_geojson(admin_page, tmp_path):
     page = admin_page
     admin = UserFactory(username="beheerder", is_staff=True, is_superuser=True)
     project = ProjectPageFactory(title="Groen Schoneveld")
-    _login(page, admin)
+    admin_login(page, admin)
     page.goto(f"/admin/pages/{project.pk}/edit/")
     tabs = page.get_by_role("tab")
     assert [t.strip() for t in tabs.all_inner_texts()][:3] == ["Inhoud", "Participatie", "Vindbaarheid"]

@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from projects.models import Decision, ProjectPage
 from projects.services import project_editor_group_ensure
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_project_admin import _login, admin_page  # noqa: F401 (fixture)
+from tests.browser.conftest import admin_login, assert_accessible
 from tests.projects.factories import ProjectPageFactory, UserFactory, phase
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,12 +20,12 @@ def projects():
     return a, b
 
 
-def test_project_editor_publishes_their_project(admin_page, projects):  # noqa: F811
+def test_project_editor_publishes_their_project(admin_page, projects):
     page = admin_page
     a, _b = projects
     editor = UserFactory(username="redacteur.station")
     editor.groups.add(project_editor_group_ensure(project=a))
-    _login(page, editor)
+    admin_login(page, editor)
     page.goto(f"/admin/pages/{a.pk}/edit/")
     page.fill("#id_title", "Stationsgebied Noord")
     page.locator("footer .dropdown-toggle, footer [data-w-dropdown-target='toggle']").first.click()
@@ -36,12 +35,12 @@ def test_project_editor_publishes_their_project(admin_page, projects):  # noqa: 
     assert a.title == "Stationsgebied Noord" and a.live and not a.has_unpublished_changes
 
 
-def test_decision_phase_list_follows_the_project(admin_page, projects):  # noqa: F811
+def test_decision_phase_list_follows_the_project(admin_page, projects):
     page = admin_page
     a, b = projects
     editor = UserFactory(username="redacteur.beide")
     editor.groups.add(project_editor_group_ensure(project=a), project_editor_group_ensure(project=b))
-    _login(page, editor)
+    admin_login(page, editor)
     page.goto("/admin/decisions/new/")
     visible = "Array.from(document.querySelectorAll('#id_phase option')).filter(o => !o.hidden && o.value).map(o => o.textContent)"
     page.select_option("#id_project", label="Stationsgebied")

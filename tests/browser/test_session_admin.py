@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from dialogues import services
 from dialogues.models import DialogueSession
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import admin_login, assert_accessible
 from tests.dialogues.factories import DialogueRoundPageFactory, DialogueSessionFactory, registration_data
 from tests.dialogues.test_permissions import editor_for
 from tests.geo.conftest import geocoder  # noqa: F401 (fixture)
@@ -14,23 +14,6 @@ from tests.geo.conftest import geocoder  # noqa: F401 (fixture)
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def admin_page(browser, live_server):
-    """A desktop-sized page: editors work on a computer."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="nl-NL", base_url=live_server.url)
-    context.route(lambda url: not url.startswith(live_server.url) and not url.startswith("data:"), lambda r: r.abort())
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
-
-
-def _login(page, user):
-    page.goto("/admin/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", "geheim-wachtwoord-123")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
 
 
 def test_editor_locates_the_venue_by_address_and_by_map(admin_page, geocoder):  # noqa: F811
@@ -41,7 +24,7 @@ def test_editor_locates_the_venue_by_address_and_by_map(admin_page, geocoder):  
     for n in range(2):
         services.registration_create(session_id=session.pk, **registration_data(email=f"p{n}@example.org"))
     editor = editor_for(round_page.get_parent(), "hier")
-    _login(page, editor)
+    admin_login(page, editor)
 
     # The list: only this project's sessions, and a project filter.
     page.goto("/admin/dialogues/sessions/")
