@@ -47,7 +47,12 @@ def test_initiative_page_map_speaks_dutch_and_has_no_nested_controls(page, live_
 
 def test_map_page_controls_are_dutch(page, live_server, municipality):  # noqa: F811
     InitiativeFactory(title="Bankje", theme=ThemeFactory(name="Groen"))
+    data_requests = []
+    page.on("request", lambda r: data_requests.append(r.url) if "/api/geo/initiatives/" in r.url else None)
     page.goto("/initiatief/kaart/")
+    expect(page.locator("#geo-map .geo-initiative")).to_have_count(1)
+    page.wait_for_timeout(500)  # a second request would come after the first view's moveend
+    assert len(data_requests) == 1, data_requests  # the first view asks for its data once
     expect(page.locator("#geo-map .leaflet-control-zoom-in")).to_have_attribute("title", "Inzoomen")
     expect(page.locator("#geo-map .leaflet-control-zoom-out")).to_have_attribute("aria-label", "Uitzoomen")
     assert_accessible(page)

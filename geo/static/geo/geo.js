@@ -22,10 +22,14 @@
     return map;
   }
 
+  /* The first view is set once and without animation, so the map page asks for its data once
+     (an animated fitBounds after setView used to end in a second "moveend" and request). */
   function baseMap(elementId, config) {
-    var map = newMap(elementId, config).setView(config.center, config.zoom);
+    var map = newMap(elementId, config);
     if (config.bounds) {
-      map.fitBounds([[config.bounds[1], config.bounds[0]], [config.bounds[3], config.bounds[2]]]);
+      map.fitBounds([[config.bounds[1], config.bounds[0]], [config.bounds[3], config.bounds[2]]], { animate: false });
+    } else {
+      map.setView(config.center, config.zoom, { animate: false });
     }
     return map;
   }
@@ -50,7 +54,7 @@
     var map = baseMap("geo-map", config);
     if (config.area) {
       var projectArea = L.geoJSON(config.area, { style: { color: "#00689e", weight: 3, fillOpacity: 0.05 } }).addTo(map);
-      if (projectArea.getBounds().isValid()) { map.fitBounds(projectArea.getBounds()); }
+      if (projectArea.getBounds().isValid()) { map.fitBounds(projectArea.getBounds(), { animate: false }); }
     }
     fetch(config.areas_url).then(function (r) { return r.json(); }).then(function (data) {
       L.geoJSON(data, {
@@ -91,7 +95,9 @@
         });
       }).catch(function () { /* the list below stays available */ });
     }
-    map.on("moveend", load);
+    // Panning by keyboard or dragging ends in several "moveend"s in a row: ask once they stop.
+    var timer = null;
+    map.on("moveend", function () { clearTimeout(timer); timer = setTimeout(load, 150); });
     load();
   }
 
