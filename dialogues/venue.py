@@ -63,11 +63,7 @@ def venue_suggest(request):
     """``?q=`` → ``{"results": [{"id", "label"}]}``; 503 with a Dutch message when the service is down."""
     if not _may_plan_sessions(request.user):
         return JsonResponse({"error": _("U mag geen bijeenkomsten plannen.")}, status=403)
-    try:
-        results = geocoding.suggest(request.GET.get("q", ""))
-    except geocoding.GeocoderError as exc:
-        return JsonResponse({"error": str(exc)}, status=503)
-    return JsonResponse({"results": [{"id": s.id, "label": s.label} for s in results]})
+    return geocoding.suggest_response(request.GET.get("q"))
 
 
 @require_GET
@@ -75,13 +71,4 @@ def venue_lookup(request):
     """``?id=`` (from a suggestion) → ``{"label", "lat", "lon"}``."""
     if not _may_plan_sessions(request.user):
         return JsonResponse({"error": _("U mag geen bijeenkomsten plannen.")}, status=403)
-    suggestion_id = request.GET.get("id", "").strip()
-    if not suggestion_id or len(suggestion_id) > 200:
-        return JsonResponse({"error": _("Kies eerst een adres uit de lijst.")}, status=400)
-    try:
-        location = geocoding.lookup(suggestion_id)
-    except geocoding.AddressNotFound as exc:
-        return JsonResponse({"error": str(exc)}, status=404)
-    except geocoding.GeocoderError as exc:
-        return JsonResponse({"error": str(exc)}, status=503)
-    return JsonResponse({"label": location.label, "lat": location.lat, "lon": location.lon})
+    return geocoding.lookup_response(request.GET.get("id"))

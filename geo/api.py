@@ -93,31 +93,13 @@ def areas_layer(request):
 @require_GET
 def address_suggest(request):
     """GET /api/geo/adres/?q=... -> {"results": [{"id", "label"}]} (PDOK suggest)."""
-    q = (request.GET.get("q") or "").strip()
-    if len(q) < 3:
-        return _bad_request(_("Typ minstens 3 tekens."))
-    if len(q) > 200:
-        return _bad_request(_("Dit adres is te lang."))
-    try:
-        results = geocoding.suggest(q)
-    except geocoding.GeocoderError as exc:
-        return JsonResponse({"error": str(exc)}, status=503)
-    return JsonResponse({"results": [{"id": s.id, "label": s.label} for s in results]})
+    return geocoding.suggest_response(request.GET.get("q"))
 
 
 @require_GET
 def address_lookup(request):
     """GET /api/geo/adres/punt/?id=... -> {"label", "lat", "lon"} (PDOK lookup)."""
-    suggestion_id = (request.GET.get("id") or "").strip()
-    if not suggestion_id or len(suggestion_id) > 100:
-        return _bad_request(_("Geef het id van een gevonden adres mee."))
-    try:
-        location = geocoding.lookup(suggestion_id)
-    except geocoding.AddressNotFound as exc:
-        return JsonResponse({"error": str(exc)}, status=404)
-    except geocoding.GeocoderError as exc:
-        return JsonResponse({"error": str(exc)}, status=503)
-    return JsonResponse({"label": location.label, "lat": location.lat, "lon": location.lon})
+    return geocoding.lookup_response(request.GET.get("id"))
 
 
 OPEN_DATA_FIELDS = [

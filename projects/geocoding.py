@@ -129,3 +129,39 @@ def geocode(address: str) -> Location:
     if not suggestions:
         raise AddressNotFound(_("Wij vinden dit adres niet. Controleer het adres of klik op de kaart."))
     return lookup(suggestions[0].id)
+
+
+# --- the JSON answers of the address search endpoints (geo's public, dialogues' admin) -------
+
+def suggest_response(q: str):
+    """``{"results": [{"id", "label"}]}`` for ``q``; 400 when it is too short or too long, 503
+    with a Dutch message when the service is down."""
+    from django.http import JsonResponse
+
+    q = (q or "").strip()
+    if len(q) < 3:
+        return JsonResponse({"error": _("Typ minstens 3 tekens.")}, status=400)
+    if len(q) > 200:
+        return JsonResponse({"error": _("Dit adres is te lang.")}, status=400)
+    try:
+        results = suggest(q)
+    except GeocoderError as exc:
+        return JsonResponse({"error": str(exc)}, status=503)
+    return JsonResponse({"results": [{"id": s.id, "label": s.label} for s in results]})
+
+
+def lookup_response(suggestion_id: str):
+    """``{"label", "lat", "lon"}`` for a suggestion's id; 400 without one, 404 when it is not
+    found, 503 when the service is down."""
+    from django.http import JsonResponse
+
+    suggestion_id = (suggestion_id or "").strip()
+    if not suggestion_id or len(suggestion_id) > 200:
+        return JsonResponse({"error": _("Kies eerst een adres uit de lijst.")}, status=400)
+    try:
+        location = lookup(suggestion_id)
+    except AddressNotFound as exc:
+        return JsonResponse({"error": str(exc)}, status=404)
+    except GeocoderError as exc:
+        return JsonResponse({"error": str(exc)}, status=503)
+    return JsonResponse({"label": location.label, "lat": location.lat, "lon": location.lon})

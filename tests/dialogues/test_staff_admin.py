@@ -6,13 +6,13 @@ from email import message_from_bytes
 
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from dialogues import services
 from dialogues.models import DialogueSession, Registration, RegistrationStatus as S, SessionOutcome
 from projects.models import OutgoingMail
+from tests.smtp import smtp_server
 from tests.dialogues.factories import DialogueRoundPageFactory, DialogueSessionFactory, registration_data
 from tests.dialogues.test_permissions import editor_for
 from tests.projects.factories import UserFactory
@@ -207,16 +207,8 @@ class Recorder:
 
 @pytest.fixture
 def smtp(settings):
-    handler = Recorder()
-    controller = Controller(handler, hostname="127.0.0.1", port=SMTP_PORT)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", SMTP_PORT
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    yield handler
-    controller.stop()
+    with smtp_server(settings, Recorder(), port=SMTP_PORT) as handler:
+        yield handler
 
 
 def test_evaluation_now_without_a_queue_reaches_the_smtp_server_when_pressed(client, setup, smtp, settings,

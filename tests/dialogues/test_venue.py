@@ -59,7 +59,8 @@ def test_lookup_errors_are_4xx_or_503_with_a_dutch_reason(client, session, geoco
     assert "Kies eerst een adres" in client.get(LOOKUP).json()["error"]
     response = client.get(LOOKUP, {"id": "bestaat-niet"})
     assert response.status_code == 404 and "Wij vinden dit adres niet" in response.json()["error"]
-    assert client.get(SUGGEST, {"q": "ab"}).json() == {"results": []}
+    response = client.get(SUGGEST, {"q": "ab"})  # the same rule as the public address search
+    assert response.status_code == 400 and "minstens 3 tekens" in response.json()["error"]
     assert client.post(SUGGEST, {"q": "Plein"}).status_code == 405
     geocoder.mode = "error"
     response = client.get(SUGGEST, {"q": "Lindelaan Houten"})

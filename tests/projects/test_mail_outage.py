@@ -12,7 +12,6 @@ from email import message_from_bytes
 
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +20,7 @@ from wagtail.models import ModelLogEntry
 from dialogues import services as dialogue_services
 from projects.mail import RETRY_WINDOW, mail_queue, mail_retry_pending
 from projects.models import OutgoingMail
+from tests.smtp import smtp_server
 from tests.dialogues.factories import DialogueRoundPageFactory, DialogueSessionFactory, registration_data
 from tests.projects.factories import UserFactory
 
@@ -51,16 +51,8 @@ class RefusingThenAccepting:
 
 @pytest.fixture
 def smtp(settings):
-    handler = RefusingThenAccepting()
-    controller = Controller(handler, hostname="127.0.0.1", port=SMTP_PORT)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", SMTP_PORT
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    yield handler
-    controller.stop()
+    with smtp_server(settings, RefusingThenAccepting(), port=SMTP_PORT) as handler:
+        yield handler
 
 
 @pytest.fixture
