@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.sources import (
-    Activity, Commitment, CommitmentStatus, Evaluation, InputItem, Participant, PersonalSection, Reach, UnknownCommitment,
+    Activity, ActivityCategory, Commitment, CommitmentStatus, Evaluation, InputItem, Participant, PersonalSection, Reach, UnknownCommitment,
 )
 
 from .models import (
@@ -101,6 +101,7 @@ class DialogueSource:
             session = outcome.session
             result[rounds[session.round_id]].append(InputItem(
                 source=self.key, kind="session", title=f"{session.round.title}: {session.title}",
+                kind_label=str(_("Uitkomst van een bijeenkomst")),
                 url=session.round.url or "", submitted_at=session.starts_at,
                 status="gepubliceerd", status_label=str(_("Uitkomst gepubliceerd")),
                 answer=outcome.summary, answered_at=outcome.published_at,
@@ -118,6 +119,7 @@ class DialogueSource:
             outcome = session.outcome if session_has_outcome(session) else None
             result[rounds[session.round_id]].append(Activity(
                 source=self.key, kind="session", title=session.title, starts_at=session.starts_at, ends_at=session.ends_at,
+                label=str(_("Bijeenkomst")), category=ActivityCategory.MEETING,
                 announced_at=session.registration_opens_at or session.announced_at,
                 cancelled=session.status == SessionStatus.CANCELLED,
                 held=session.status == SessionStatus.HELD or (session.status == SessionStatus.PLANNED and session.ends_at < now),

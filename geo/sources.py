@@ -76,7 +76,8 @@ class InitiativeSource:
         )
         for i in rows:
             result[i.project_id].append(InputItem(
-                source=self.key, kind="initiative", title=i.title, url=i.get_absolute_url(), submitted_at=i.created_at,
+                source=self.key, kind="initiative", title=i.title, kind_label=str(_("Initiatief")), awaits_answer=True,
+                url=i.get_absolute_url(), submitted_at=i.created_at,
                 status=i.status, status_label=str(Status(i.status).label), answer=i.answer, answered_at=i.answered_at,
                 area=i.area.name if i.area else "", themes=(i.theme.name,), supporters=i.support_count,
             ))

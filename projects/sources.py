@@ -21,6 +21,11 @@ a staff write that checks permission,
 locks the row and writes the audit log. Optionally ``commitment_manageable(user, commitment,
 *, project_editable)`` says whether ``user`` may update it (default: ``project_editable``).
 ``projects`` reads them through ``commitments_for`` and writes through ``commitment_update``.
+
+What lives and the memory (optional, see "signals" and "memory" below): a source may count
+what residents raise per theme and area (``signal_counts``) for "Wat leeft er", offer its
+public records to the search (``memory_kinds``, ``memory_documents``) and name the areas and
+themes it knows (``areas``, ``themes``).
 """
 
 from __future__ import annotations
@@ -61,11 +66,20 @@ class Reach:
 
 @dataclass(frozen=True)
 class InputItem:
-    """One piece of input and what became of it: a session outcome, an initiative..."""
+    """One piece of input and what became of it: a session outcome, an initiative...
+
+    ``awaits_answer`` says what the input is: True when the municipality owes it a public
+    answer of its own (an initiative), so the policy's answer rule judges it; False for the
+    outcome of an activity the municipality ran itself (a session) or input that is only
+    aggregated (a resident's Top-3 concerns). ``kind_label`` is the source's own word for one
+    item of the kind, for people ("Initiatief", "Uitkomst van een bijeenkomst").
+    """
 
     source: str  # the source's key
     kind: str  # "session", "initiative", ...
     title: str
+    kind_label: str = ""
+    awaits_answer: bool = False
     url: str = ""
     submitted_at: datetime.datetime | None = None  # when the input came in (or the session was held)
     status: str = ""  # machine value, e.g. "overgenomen"
@@ -78,15 +92,30 @@ class InputItem:
     agreements: tuple[dict, ...] = ()  # [{"what", "who", "due", "status", "status_label"}]
 
 
+class ActivityCategory(_models.TextChoices):
+    """What an activity is, in the one vocabulary the policy's rules are declared against."""
+
+    # People meet at a time (on location or online): announced ahead, an outcome, an evaluation.
+    MEETING = "meeting", gettext_lazy("Bijeenkomst")
+    # A period in which residents give input on their own time (a Top-3 round, a survey).
+    PERIOD = "period", gettext_lazy("Periode voor inbreng")
+
+
 @dataclass(frozen=True)
 class Activity:
-    """A participation moment (a dialogue session...) with the dates the policy checks."""
+    """A participation moment (a dialogue session...) with the dates the policy checks.
+
+    ``label`` is the source's own word for one activity of the kind ("Bijeenkomst",
+    "Top-3-ronde"); ``category`` tells the policy which rules apply to it.
+    """
 
     source: str
     kind: str
     title: str
     starts_at: datetime.datetime
     ends_at: datetime.datetime
+    label: str = ""
+    category: str = ActivityCategory.MEETING
     announced_at: datetime.datetime | None = None  # when registration opened / it was published
     cancelled: bool = False
     held: bool = False
@@ -319,3 +348,120 @@ def commitment_manageable(source_key: str, user, commitment: Commitment, *, proj
     if callable(check):
         return check(user, commitment, project_editable=project_editable)
     return project_editable
+
+
+# --- what lives: themes residents raise, per area and period ----------------------------------
+# Optional extension: ``signal_counts(*, since, until) -> list[SignalCount]``, counted in the
+# database (one query per kind, never a row per input), over every area at once; input without
+# a project counts too. ``areas() -> list[AreaRef]`` and ``themes() -> list[str]`` name the
+# municipality's areas and themes (the source that owns them offers them; ``projects`` owns none).
+
+
+@dataclass(frozen=True)
+class AreaRef:
+    """A wijk or buurt as the public pages name it. ``code`` is stable and goes in URLs."""
+
+    code: str  # "WK041700"
+    name: str
+    kind: str = "wijk"  # "wijk" or "buurt"
+
+
+@dataclass(frozen=True)
+class SignalCount:
+    """How often residents raised ``theme`` in ``area`` through one kind of input in a period.
+
+    ``awaiting`` counts the items among them that await a public answer, ``answered`` those of
+    them that got one; both stay 0 for input that is only counted (a support, a reaction).
+    """
+
+    source: str
+    kind: str  # "initiative", "support", "reaction", "session", "top3"...
+    kind_label: str  # Dutch plural for people: "Initiatieven", "Steunbetuigingen"
+    theme: str  # the theme's name as people read it ("Groen")
+    area: str  # an AreaRef.code; "" when the input has no area
+    count: int
+    awaiting: int = 0
+    answered: int = 0
+
+
+def signal_sources() -> list[ParticipationSource]:
+    return [s for s in all_sources() if callable(getattr(s, "signal_counts", None))]
+
+
+def signal_counts(*, since: datetime.datetime, until: datetime.datetime) -> list[SignalCount]:
+    """Every source's counts for ``since <= moment < until``."""
+    return [c for s in signal_sources() for c in s.signal_counts(since=since, until=until)]
+
+
+def areas() -> list[AreaRef]:
+    """The areas every source knows, by code, sorted by kind (wijken first) and name."""
+    found: dict[str, AreaRef] = {}
+    for source in all_sources():
+        provider = getattr(source, "areas", None)
+        if callable(provider):
+            for area in provider():
+                found.setdefault(area.code, area)
+    return sorted(found.values(), key=lambda a: (a.kind != "wijk", a.name.lower()))
+
+
+def themes() -> list[str]:
+    """The themes every source knows, in the first source's order, without duplicates."""
+    found: dict[str, str] = {}
+    for source in all_sources():
+        provider = getattr(source, "themes", None)
+        if callable(provider):
+            for name in provider():
+                found.setdefault(name.strip().lower(), name)
+    return list(found.values())
+
+
+# --- the memory: everything public that was said and decided, for the search -------------------
+# Optional extension: ``memory_kinds`` (``{kind: Dutch label}``, the prefixes of its keys) and
+# ``memory_documents(keys=None)`` yielding a ``MemoryDocument`` per public record (all of them
+# for ``None``, for a rebuild; for given keys only those still public: a key it does not yield is
+# removed from the memory). A source calls ``memory_changed(keys)`` inside the transaction of
+# every write that changes what a document says or whether it is public.
+
+
+@dataclass(frozen=True)
+class MemoryDocument:
+    """One public record in the search. Only publishable text: never a resident's name, email
+    or address (an initiative's description and the municipality's answer are public; who
+    submitted it is not)."""
+
+    key: str  # "<kind>:<id>", stable
+    kind: str  # one of the source's memory_kinds
+    title: str
+    body: str
+    url: str
+    date: datetime.date
+    project_id: int | None = None
+    area: str = ""  # an AreaRef.code
+    themes: tuple[str, ...] = ()
+
+
+def memory_sources() -> list[ParticipationSource]:
+    return [s for s in all_sources() if callable(getattr(s, "memory_documents", None))]
+
+
+def memory_kind_labels() -> dict[str, str]:
+    """{kind: Dutch label} over every source, for the search's filter."""
+    return {kind: str(label) for s in memory_sources() for kind, label in getattr(s, "memory_kinds", {}).items()}
+
+
+_memory_listeners: list = []
+
+
+def memory_listen(listener) -> None:
+    """Register ``listener(keys)``, called by ``memory_changed`` (the search registers one)."""
+    if listener not in _memory_listeners:
+        _memory_listeners.append(listener)
+
+
+def memory_changed(keys) -> None:
+    """Tell the memory that the documents with ``keys`` changed, appeared or disappeared.
+    Call it inside the write's transaction, so the memory commits or rolls back with it."""
+    keys = list(keys)
+    if keys:
+        for listener in _memory_listeners:
+            listener(keys)
