@@ -115,7 +115,6 @@ class ProjectPage(Page):
     plan_attitude = models.TextField(PLAN_QUESTIONS[7][1], blank=True)
 
     end_result = models.TextField(_("beoogd eindresultaat"), blank=True)
-    success_criteria = models.TextField(_("succescriteria"), blank=True)
 
     contact_name = models.CharField(_("naam contactpersoon"), max_length=200, blank=True)
     contact_role = models.CharField(_("functie contactpersoon"), max_length=200, blank=True)
@@ -140,7 +139,9 @@ class ProjectPage(Page):
             heading=_("Invloed"),
         ),
         MultiFieldPanel([FieldPanel(name) for name, _label in PLAN_QUESTIONS], heading=_("Participatieplan")),
-        MultiFieldPanel([FieldPanel("end_result"), FieldPanel("success_criteria")], heading=_("Resultaat")),
+        MultiFieldPanel([FieldPanel("end_result")], heading=_("Resultaat")),
+        InlinePanel("criteria", label=_("Succescriterium"), heading=_("Wanneer is het project geslaagd?"),
+                    help_text=_("Noem elk criterium apart. Aan het eind van het project beoordeelt u elk criterium: bereikt, deels bereikt of niet bereikt.")),
         InlinePanel("stakeholder_groups", label=_("Belanghebbenden"), heading=_("Belanghebbenden")),
         MultiFieldPanel(
             [FieldPanel("contact_name"), FieldPanel("contact_role"), FieldPanel("contact_email"), FieldPanel("contact_phone")],
@@ -245,6 +246,61 @@ class StakeholderGroup(Orderable):
 
     def __str__(self):
         return self.name
+
+
+class SuccessCriterion(Orderable):
+    """One success criterion of the plan ("Wanneer is het project geslaagd?"), assessed one by
+    one at the end of the project (``CriterionAssessment``). Content of the page (edited in the
+    plan, kept in revisions); the assessment is a record of its own, outside the revisions."""
+
+    project = ParentalKey(ProjectPage, on_delete=models.CASCADE, related_name="criteria")
+    text = models.TextField(_("criterium"), max_length=1000)
+
+    panels = [FieldPanel("text")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("succescriterium")
+        verbose_name_plural = _("succescriteria")
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def current_assessment(self) -> CriterionAssessment | None:
+        """The assessment, or None (no query when ``assessment`` is prefetched or selected)."""
+        try:
+            return self.assessment
+        except CriterionAssessment.DoesNotExist:
+            return None
+
+
+class GoalOutcome(models.TextChoices):
+    REACHED = "bereikt", _("Bereikt")
+    PARTLY = "deels", _("Deels bereikt")
+    NOT_REACHED = "niet", _("Niet bereikt")
+
+
+class CriterionAssessment(models.Model):
+    """ "Doel bereikt?": the assessment of one success criterion, written by
+    ``projects.services.goal_assess`` (never through a page revision). ``criterion_text`` keeps
+    the criterion as it read when assessed; a later edit of the plan does not rewrite it."""
+
+    criterion = models.OneToOneField(SuccessCriterion, on_delete=models.CASCADE, related_name="assessment")
+    outcome = models.CharField(_("oordeel"), max_length=10, choices=GoalOutcome.choices)
+    explanation = models.TextField(_("toelichting"), max_length=2000)
+    criterion_text = models.TextField()
+    assessed_at = models.DateTimeField(_("beoordeeld op"), default=timezone.now)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("beoordeling van een succescriterium")
+        verbose_name_plural = _("beoordelingen van succescriteria")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(outcome__in=["bereikt", "deels", "niet"]), name="assessment_outcome_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion_text}: {self.get_outcome_display()}"
 
 
 class ProjectUpdatePage(Page):
@@ -364,6 +420,11 @@ class ParticipationPolicy(BaseSiteSetting):
     )
     report_before_decision = models.BooleanField(_("verslag vastgesteld vóór de besluitvorming"), default=True)
     evaluation_asked = models.BooleanField(_("deelnemers gevraagd om te evalueren"), default=True)
+    goal_assessed = models.BooleanField(
+        _("doel beoordeeld vóór het verslag"), default=False,
+        help_text=_("Elk succescriterium is beoordeeld (bereikt, deels, niet) voordat het verslag wordt vastgesteld. "
+                    "Zolang dat niet zo is, kan het verslag niet worden vastgesteld."),
+    )
     warning_days = models.PositiveIntegerField(
         _("waarschuwen (dagen vooraf)"), default=7, validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text=_("Zoveel dagen voor een termijn verloopt, krijgt de contactpersoon van het project een e-mail."),
@@ -380,7 +441,8 @@ class ParticipationPolicy(BaseSiteSetting):
                          FieldPanel("groups_reached"),
                          FieldRowPanel([FieldPanel("initiatives_answered"), FieldPanel("answer_weeks")]),
                          FieldRowPanel([FieldPanel("outcome_published"), FieldPanel("outcome_days")]),
-                         FieldPanel("report_before_decision"), FieldPanel("evaluation_asked")],
+                         FieldPanel("report_before_decision"), FieldPanel("evaluation_asked"),
+                         FieldPanel("goal_assessed")],
                         heading=_("Uitvoering")),
         FieldPanel("warning_days"),
         FieldPanel("mandatory_categories"),

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +20,8 @@ from django.utils.translation import ngettext
 
 from .dates import format_date
 from .models import PLAN_QUESTIONS, ParticipationPolicy, ParticipationReport, PhaseKind, ProjectPage
-from .sources import ProjectParticipation, participation_for
+from .selectors import phase_last
+from .sources import ActivityCategory, ProjectParticipation, activity_label, item_label, participation_for
 
 MET = "met"
 NOT_MET = "not_met"
@@ -63,40 +65,79 @@ class Context:
     phases: list = field(default_factory=list)
     groups: list = field(default_factory=list)
     report_dates: list[datetime.date] = field(default_factory=list)  # vastgesteld dates
+    criteria: list = field(default_factory=list)  # SuccessCriterion rows, assessments prefetched
+    # What the rule being checked applies to (see ``RuleDef``); all of the project's by default.
+    activities: list | None = None
+    inputs: list | None = None
 
-    @property
-    def activity_kinds(self) -> set[str]:
-        return {a.kind for a in self.data.activities}
+    def __post_init__(self):
+        if self.activities is None:
+            self.activities = list(self.data.activities)
+        if self.inputs is None:
+            self.inputs = list(self.data.inputs)
 
     def answerable_inputs(self):
-        """Inputs that wait for an answer (initiatives, ideas), not the outcomes of sessions."""
-        kinds = self.activity_kinds
-        return [i for i in self.data.inputs if i.kind not in kinds and i.submitted_at is not None]
+        """Inputs that wait for a public answer (``InputItem.awaits_answer``) and came in."""
+        return [i for i in self.inputs if i.awaits_answer and i.submitted_at is not None]
 
     def past_activities(self):
-        return [a for a in self.data.activities if not a.cancelled and a.ends_at <= self.now]
+        return [a for a in self.activities if not a.cancelled and a.ends_at <= self.now]
+
+    def last_phase(self):
+        """The phase that starts last: "Doel bereikt?" is assessed from its start."""
+        return phase_last(self.phases)
 
 
 Rule = Callable[[Context], RuleResult]
 
 
+# ``RuleDef.inputs``: the rule judges only inputs that await a public answer.
+AWAITING_ANSWER = "awaiting answer"
+
+
 @dataclass(frozen=True)
 class RuleDef:
+    """One rule of the policy, and what it applies to.
+
+    ``activity_categories`` (``ActivityCategory`` values) limits the activities the rule sees,
+    ``inputs=AWAITING_ANSWER`` the inputs; None: all of them. A source's items are so judged by
+    what the source says they are (a Top-3 period is never a meeting "not announced").
+    """
+
     key: str
     title: object  # lazy translation
     enabled: Callable[[ParticipationPolicy], bool]
     check: Rule
+    activity_categories: tuple[str, ...] | None = None
+    inputs: str | None = None
+
+    def scope(self, ctx: Context) -> Context:
+        """``ctx`` narrowed to the activities and inputs this rule applies to."""
+        activities = ctx.data.activities if self.activity_categories is None else ctx.data.activities_in(self.activity_categories)
+        inputs = ctx.data.answerable_inputs if self.inputs == AWAITING_ANSWER else ctx.data.inputs
+        return replace(ctx, activities=list(activities), inputs=list(inputs))
 
 
 RULES: dict[str, RuleDef] = {}
 
 
-def rule(key: str, title, enabled: Callable[[ParticipationPolicy], bool]):
+def rule(key: str, title, enabled: Callable[[ParticipationPolicy], bool], *,
+         activity_categories: tuple[str, ...] | None = None, inputs: str | None = None):
     def decorator(func: Rule) -> Rule:
-        RULES[key] = RuleDef(key=key, title=title, enabled=enabled, check=func)
+        RULES[key] = RuleDef(key=key, title=title, enabled=enabled, check=func,
+                             activity_categories=activity_categories, inputs=inputs)
         return func
 
     return decorator
+
+
+def _mixed_kinds(labels, usual) -> str:
+    """The sources' own words for what a rule counted, when that is not only ``usual``
+    ("Bijeenkomst", "Initiatief"): "" keeps today's wording."""
+    distinct = sorted({str(label) for label in labels})
+    if all(label == str(usual) for label in distinct):
+        return ""
+    return ", ".join(distinct)
 
 
 def _result(ctx_key: str, status: str, reason: str) -> RuleResult:
@@ -149,11 +190,15 @@ def check_no_participation_reason(ctx: Context) -> RuleResult:
                    _("Er is geen participatie en het project legt niet uit waarom."))
 
 
-@rule("sessions_announced", gettext_lazy("Bijeenkomsten op tijd aangekondigd"), lambda p: p.sessions_announced)
+MEETINGS = (ActivityCategory.MEETING,)
+
+
+@rule("sessions_announced", gettext_lazy("Bijeenkomsten op tijd aangekondigd"), lambda p: p.sessions_announced,
+      activity_categories=MEETINGS)
 def check_sessions_announced(ctx: Context) -> RuleResult:
     days = ctx.policy.announce_days
     needed = datetime.timedelta(days=days)
-    activities = [a for a in ctx.data.activities if not a.cancelled]
+    activities = [a for a in ctx.activities if not a.cancelled]
     if not activities:
         return _result("sessions_announced", NOT_APPLICABLE, _("Er zijn geen bijeenkomsten."))
     late = 0
@@ -162,11 +207,21 @@ def check_sessions_announced(ctx: Context) -> RuleResult:
             late += activity.starts_at - activity.announced_at < needed
         else:  # not announced yet: late once the announcement deadline has passed
             late += activity.starts_at - ctx.now < needed
+    kinds = _mixed_kinds((activity_label(a) for a in activities), _("Bijeenkomst"))
+    values = {"late": late, "total": len(activities), "days": days, "kinds": kinds}
+    if late and kinds:
+        return _result("sessions_announced", NOT_MET, ngettext(
+            "%(late)d van %(total)d activiteiten (%(kinds)s) is niet %(days)d dagen vooraf aangekondigd.",
+            "%(late)d van %(total)d activiteiten (%(kinds)s) zijn niet %(days)d dagen vooraf aangekondigd.", late,
+        ) % values)
     if late:
         return _result("sessions_announced", NOT_MET, ngettext(
             "%(late)d van %(total)d bijeenkomsten is niet %(days)d dagen vooraf aangekondigd.",
             "%(late)d van %(total)d bijeenkomsten zijn niet %(days)d dagen vooraf aangekondigd.", late,
-        ) % {"late": late, "total": len(activities), "days": days})
+        ) % values)
+    if kinds:
+        return _result("sessions_announced", MET,
+                       _("Alle activiteiten (%(kinds)s) zijn minstens %(days)d dagen vooraf aangekondigd.") % values)
     return _result("sessions_announced", MET, _("Alle bijeenkomsten zijn minstens %(days)d dagen vooraf aangekondigd.") % {"days": days})
 
 
@@ -187,32 +242,51 @@ def check_groups_reached(ctx: Context) -> RuleResult:
     ) % {"count": len(ctx.groups)})
 
 
-@rule("initiatives_answered", gettext_lazy("Initiatieven op tijd beantwoord"), lambda p: p.initiatives_answered)
+@rule("initiatives_answered", gettext_lazy("Initiatieven op tijd beantwoord"), lambda p: p.initiatives_answered,
+      inputs=AWAITING_ANSWER)
 def check_initiatives_answered(ctx: Context) -> RuleResult:
     weeks = ctx.policy.answer_weeks
     limit = datetime.timedelta(weeks=weeks)
     items = ctx.answerable_inputs()
     if not items:
+        if ctx.data.inputs:
+            return _result("initiatives_answered", NOT_APPLICABLE, _("Er is geen inbreng die op een eigen antwoord wacht."))
         return _result("initiatives_answered", NOT_APPLICABLE, _("Er zijn geen initiatieven."))
     open_late = sum(1 for i in items if i.answered_at is None and ctx.now - i.submitted_at > limit)
     answered_late = sum(1 for i in items if i.answered_at is not None and i.answered_at - i.submitted_at > limit)
+    kinds = _mixed_kinds((item_label(i) for i in items), _("Initiatief"))
     if open_late or answered_late:
         parts = []
-        if open_late:
+        if open_late and kinds:
+            parts.append(ngettext(
+                "%(count)d inzending (%(kinds)s) is langer dan %(weeks)d weken onbeantwoord",
+                "%(count)d inzendingen (%(kinds)s) zijn langer dan %(weeks)d weken onbeantwoord", open_late,
+            ) % {"count": open_late, "weeks": weeks, "kinds": kinds})
+        elif open_late:
             parts.append(ngettext(
                 "%(count)d initiatief is langer dan %(weeks)d weken onbeantwoord",
                 "%(count)d initiatieven zijn langer dan %(weeks)d weken onbeantwoord", open_late,
             ) % {"count": open_late, "weeks": weeks})
-        if answered_late:
+        if answered_late and kinds:
+            parts.append(ngettext(
+                "%(count)d inzending (%(kinds)s) kreeg pas na %(weeks)d weken antwoord",
+                "%(count)d inzendingen (%(kinds)s) kregen pas na %(weeks)d weken antwoord", answered_late,
+            ) % {"count": answered_late, "weeks": weeks, "kinds": kinds})
+        elif answered_late:
             parts.append(ngettext(
                 "%(count)d initiatief kreeg pas na %(weeks)d weken antwoord",
                 "%(count)d initiatieven kregen pas na %(weeks)d weken antwoord", answered_late,
             ) % {"count": answered_late, "weeks": weeks})
         return _result("initiatives_answered", NOT_MET, "; ".join(parts) + ".")
+    if kinds:
+        return _result("initiatives_answered", MET, _(
+            "Alle inzendingen (%(kinds)s) zijn binnen %(weeks)d weken beantwoord of nog binnen de termijn.",
+        ) % {"weeks": weeks, "kinds": kinds})
     return _result("initiatives_answered", MET, _("Alle initiatieven zijn binnen %(weeks)d weken beantwoord of nog binnen de termijn.") % {"weeks": weeks})
 
 
-@rule("outcome_published", gettext_lazy("Uitkomst van bijeenkomsten op tijd gepubliceerd"), lambda p: p.outcome_published)
+@rule("outcome_published", gettext_lazy("Uitkomst van bijeenkomsten op tijd gepubliceerd"), lambda p: p.outcome_published,
+      activity_categories=MEETINGS)
 def check_outcome_published(ctx: Context) -> RuleResult:
     days = ctx.policy.outcome_days
     limit = datetime.timedelta(days=days)
@@ -225,6 +299,12 @@ def check_outcome_published(ctx: Context) -> RuleResult:
             late += ctx.now - activity.ends_at > limit
         else:
             late += activity.outcome_published_at - activity.ends_at > limit
+    kinds = _mixed_kinds((activity_label(a) for a in past), _("Bijeenkomst"))
+    if late and kinds:
+        return _result("outcome_published", NOT_MET, ngettext(
+            "Van %(count)d activiteit (%(kinds)s) is de uitkomst niet binnen %(days)d dagen gepubliceerd.",
+            "Van %(count)d activiteiten (%(kinds)s) is de uitkomst niet binnen %(days)d dagen gepubliceerd.", late,
+        ) % {"count": late, "days": days, "kinds": kinds})
     if late:
         return _result("outcome_published", NOT_MET, ngettext(
             "Van %(count)d bijeenkomst is de uitkomst niet binnen %(days)d dagen gepubliceerd.",
@@ -249,18 +329,69 @@ def check_report_before_decision(ctx: Context) -> RuleResult:
                    _("De besluitvorming begon op %(date)s zonder vastgesteld verslag.") % {"date": start})
 
 
-@rule("evaluation_asked", gettext_lazy("Deelnemers gevraagd om te evalueren"), lambda p: p.evaluation_asked)
+@rule("evaluation_asked", gettext_lazy("Deelnemers gevraagd om te evalueren"), lambda p: p.evaluation_asked,
+      activity_categories=MEETINGS)
 def check_evaluation_asked(ctx: Context) -> RuleResult:
     past = ctx.past_activities()
     if not past:
         return _result("evaluation_asked", NOT_APPLICABLE, _("Er zijn nog geen bijeenkomsten geweest."))
     missing = sum(1 for a in past if not a.evaluation_requested)
+    kinds = _mixed_kinds((activity_label(a) for a in past), _("Bijeenkomst"))
+    if missing and kinds:
+        return _result("evaluation_asked", NOT_MET, ngettext(
+            "Na %(count)d activiteit (%(kinds)s) is niet om een evaluatie gevraagd.",
+            "Na %(count)d activiteiten (%(kinds)s) is niet om een evaluatie gevraagd.", missing,
+        ) % {"count": missing, "kinds": kinds})
     if missing:
         return _result("evaluation_asked", NOT_MET, ngettext(
             "Na %(count)d bijeenkomst is niet om een evaluatie gevraagd.",
             "Na %(count)d bijeenkomsten is niet om een evaluatie gevraagd.", missing,
         ) % {"count": missing})
     return _result("evaluation_asked", MET, _("Na elke bijeenkomst is om een evaluatie gevraagd."))
+
+
+@rule("goal_assessed", gettext_lazy("Doel beoordeeld vóór het verslag"), lambda p: p.goal_assessed)
+def check_goal_assessed(ctx: Context) -> RuleResult:
+    criteria = ctx.criteria
+    if not criteria:
+        return _result("goal_assessed", NOT_APPLICABLE, _("Het plan noemt geen succescriteria."))
+    total = len(criteria)
+    if ctx.report_dates:
+        latest = max(ctx.report_dates)
+        missing = sum(1 for c in criteria if not assessed_by(c, latest))
+        if missing:
+            return _result("goal_assessed", NOT_MET, ngettext(
+                "Het verslag is vastgesteld op %(date)s, maar %(count)d van %(total)d succescriteria was toen niet beoordeeld.",
+                "Het verslag is vastgesteld op %(date)s, maar %(count)d van %(total)d succescriteria waren toen niet beoordeeld.",
+                missing) % {"date": format_date(latest), "count": missing, "total": total})
+        return _result("goal_assessed", MET, _("Alle succescriteria waren beoordeeld toen het verslag werd vastgesteld."))
+    missing = sum(1 for c in criteria if c.current_assessment is None)
+    if not missing:
+        return _result("goal_assessed", MET, _("Alle succescriteria zijn beoordeeld."))
+    last = ctx.last_phase()
+    if last is not None and ctx.today >= last.start_date:
+        return _result("goal_assessed", NOT_MET, ngettext(
+            "Het project is in de laatste fase, maar %(count)d van %(total)d succescriteria is nog niet beoordeeld.",
+            "Het project is in de laatste fase, maar %(count)d van %(total)d succescriteria zijn nog niet beoordeeld.",
+            missing) % {"count": missing, "total": total})
+    if last is not None:
+        return _result("goal_assessed", NOT_APPLICABLE, _(
+            "Beoordeel de succescriteria vanaf %(date)s (de laatste fase), vóór het verslag.") % {"date": format_date(last.start_date)})
+    return _result("goal_assessed", NOT_APPLICABLE, _("Het project heeft nog geen fasen."))
+
+
+def assessed_by(criterion, day: datetime.date) -> bool:
+    """Whether ``criterion`` had been assessed on or before ``day``."""
+    assessment = criterion.current_assessment
+    return assessment is not None and timezone.localtime(assessment.assessed_at).date() <= day
+
+
+def goal_unassessed(project: ProjectPage, policy: ParticipationPolicy) -> list:
+    """The criteria still to assess before the report may be vastgesteld: none while the policy
+    does not ask for it. ``report_freeze`` refuses while this is not empty."""
+    if not policy.goal_assessed:
+        return []
+    return [c for c in project.criteria.select_related("assessment") if c.current_assessment is None]
 
 
 # --- entry points ------------------------------------------------------------------------
@@ -296,16 +427,19 @@ def compliance_evaluate(
     """Evaluate every enabled rule from data already gathered (no queries of its own when
     the project's phases and stakeholder groups are prefetched)."""
     now = now or timezone.now()
+    # No query when the caller prefetched "criteria__assessment" (the council view does).
+    prefetch_related_objects([project], "criteria__assessment")
     ctx = Context(
         project=project, policy=policy, data=data, now=now, today=timezone.localtime(now).date(),
         phases=sorted(project.phases.all(), key=lambda p: (p.sort_order or 0, p.pk or 0)),
         groups=list(project.stakeholder_groups.all()), report_dates=report_dates,
+        criteria=list(project.criteria.all()),
     )
     results = []
     for definition in RULES.values():
         if not definition.enabled(policy):
             continue
-        result = definition.check(ctx)
+        result = definition.check(definition.scope(ctx))
         if definition.key == "mandatory" and result.status == NOT_APPLICABLE:
             continue  # only worth a line for projects where participation is mandatory
         results.append(result)
@@ -356,7 +490,8 @@ def project_warnings(
     warnings = []
     if policy.initiatives_answered:
         limit = datetime.timedelta(weeks=policy.answer_weeks)
-        due = [i for i in ctx.answerable_inputs() if i.answered_at is None and now <= i.submitted_at + limit <= now + window]
+        scoped = RULES["initiatives_answered"].scope(ctx)
+        due = [i for i in scoped.answerable_inputs() if i.answered_at is None and now <= i.submitted_at + limit <= now + window]
         if due:
             warnings.append(ngettext(
                 "%(count)d initiatief moet binnen %(days)d dagen een antwoord krijgen.",
@@ -364,7 +499,7 @@ def project_warnings(
             ) % {"count": len(due), "days": policy.warning_days})
     if policy.sessions_announced:
         needed = datetime.timedelta(days=policy.announce_days)
-        due = [a for a in data.activities if not a.cancelled and a.announced_at is None
+        due = [a for a in RULES["sessions_announced"].scope(ctx).activities if not a.cancelled and a.announced_at is None
                and now <= a.starts_at - needed <= now + window]
         if due:
             warnings.append(ngettext(
@@ -373,7 +508,7 @@ def project_warnings(
             ) % {"count": len(due), "days": policy.warning_days})
     if policy.outcome_published:
         limit = datetime.timedelta(days=policy.outcome_days)
-        due = [a for a in ctx.past_activities() if a.outcome_published_at is None and now <= a.ends_at + limit <= now + window]
+        due = [a for a in RULES["outcome_published"].scope(ctx).past_activities() if a.outcome_published_at is None and now <= a.ends_at + limit <= now + window]
         if due:
             warnings.append(ngettext(
                 "Van %(count)d bijeenkomst moet binnen %(days)d dagen de uitkomst worden gepubliceerd.",

@@ -15,6 +15,7 @@ import io
 from collections import Counter
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -23,6 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rq import Retry
 from wagtail.log_actions import log
 
@@ -41,9 +43,9 @@ from .models import (
     ProjectPage,
     ResultsPublication,
 )
-from .policy import compliance_evaluate, compliance_summary, policy_for
-from .selectors import phase_current
-from .sources import ProjectParticipation, all_sources, participation_for
+from .policy import compliance_evaluate, compliance_summary, goal_unassessed, policy_for
+from .selectors import goal_summary, phase_current
+from .sources import ProjectParticipation, activity_label, all_sources, item_label, participation_for
 
 # The report lists at most this many answered inputs per kind; the results page lists all.
 REPORT_ITEMS_MAX = 100
@@ -62,6 +64,8 @@ def _counts(counter: Counter) -> list[dict]:
 def _item(item) -> dict:
     return {
         "kind": item.kind,
+        "kind_label": item_label(item),
+        "awaits_answer": item.awaits_answer,
         "title": item.title,
         "url": item.url,
         "date": _date(item.submitted_at),
@@ -133,10 +137,9 @@ def report_build(
             seen.add(name.strip().lower())
             group_rows.append({"name": name, "planned": False, "invited": invited[name], "reached": reached[name]})
 
-    # What came out: outcomes of participation moments, and the other inputs.
-    activity_kinds = {a.kind for a in data.activities}
-    outcomes = [i for i in data.inputs if i.kind in activity_kinds]
-    others = [i for i in data.inputs if i.kind not in activity_kinds]
+    # What came out: inputs that await an answer, and outcomes of activities (the split is the protocol's).
+    outcomes = data.outcome_inputs
+    others = data.answerable_inputs
     themes = Counter(t for i in data.inputs for t in i.themes)
     other_status = Counter(i.status_label or i.status or _("onbekend") for i in others)
     other_area = Counter(i.area or _("onbekend") for i in others)
@@ -156,6 +159,7 @@ def report_build(
                                 "responses": evaluation.responses})
 
     compliance = compliance_evaluate(project, policy=policy, data=data, report_dates=report_dates, now=now)
+    criteria = list(project.criteria.all())  # assessments prefetched by compliance_evaluate
     ladder = LadderLevel(project.ladder_level) if project.ladder_level in LadderLevel.values else None
 
     return {
@@ -173,8 +177,8 @@ def report_build(
             "mandatory": project.participation_mandatory,
             "mandatory_category": project.mandatory_category,
             "end_result": project.end_result,
-            "success_criteria": project.success_criteria,
         },
+        "goal": goal_report(criteria),
         "generated_at": now.isoformat(),
         "generated_on": _date(now),
         "phases": [
@@ -198,9 +202,15 @@ def report_build(
         "methods": [
             {"name": labels.get(key, key),
              "activities": sum(1 for a in data.activities if a.source == key),
-             "inputs": sum(1 for i in others if i.source == key)}
+             "inputs": sum(1 for i in others if i.source == key),
+             "parts": _method_parts(data, key)}
             for key in data.reach
-            if any(a.source == key for a in data.activities) or any(i.source == key for i in others)
+            if any(a.source == key for a in data.activities) or any(i.source == key for i in data.inputs)
+        ],
+        "input_kinds": [
+            {"source": g.source, "source_label": labels.get(g.source, g.source), "kind": g.kind,
+             "kind_label": g.kind_label, "awaits_answer": g.awaits_answer, "total": g.total, "answered": g.answered}
+            for g in data.input_groups()
         ],
         "outcomes": [_item(i) for i in sorted(outcomes, key=lambda i: (i.submitted_at is None, i.submitted_at or now))],
         "themes": _counts(themes),
@@ -225,6 +235,33 @@ def report_build(
         "compliance": [r.as_dict() for r in compliance],
         "compliance_summary": compliance_summary(compliance),
     }
+
+
+def _method_parts(data: ProjectParticipation, source_key: str) -> list[dict]:
+    """What one source brought, in its own words: activities and inputs per kind."""
+    parts: Counter = Counter()
+    for activity in data.activities:
+        if activity.source == source_key:
+            parts[activity_label(activity)] += 1
+    for group in data.input_groups():
+        if group.source == source_key:
+            parts[group.kind_label] += group.total
+    return [{"label": label, "count": count} for label, count in parts.items()]
+
+
+def goal_report(criteria) -> dict:
+    """ "Doel bereikt?" for the report: each criterion with its assessment, and the summary."""
+    rows = []
+    for criterion in criteria:
+        assessment = criterion.current_assessment
+        rows.append({
+            "text": criterion.text,
+            "outcome": assessment.outcome if assessment else "",
+            "outcome_label": assessment.get_outcome_display() if assessment else _("Nog niet beoordeeld"),
+            "explanation": assessment.explanation if assessment else "",
+            "assessed_on": _date(assessment.assessed_at) if assessment else "",
+        })
+    return {"criteria": rows, **goal_summary(criteria)}
 
 
 # --- rendering ----------------------------------------------------------------------------
@@ -392,11 +429,22 @@ def figures_csv(figures: dict) -> str:
 def report_freeze(*, project: ProjectPage, user=None) -> ParticipationReport:
     """Vaststellen: freeze the current report as the project's next version.
 
+    Refused (``ValidationError``, in Dutch) while the policy asks for "Doel bereikt?" first and
+    a success criterion is unassessed (``policy.goal_unassessed``).
+
     The project row is locked so two editors clicking at once get versions n and n+1, never
     a clash; the unique constraint (project, version) guards the rest. The PDF is rendered
     by a job after commit (in-process without Redis).
     """
     ProjectPage.objects.select_for_update().filter(pk=project.pk).first()
+    unassessed = goal_unassessed(project, policy_for(project))
+    if unassessed:
+        raise ValidationError(ngettext(
+            "Het verslag kan nog niet worden vastgesteld: %(count)d succescriterium is nog niet beoordeeld. "
+            "Het beleid vraagt dat eerst. Beoordeel het bij “Doel bereikt?”.",
+            "Het verslag kan nog niet worden vastgesteld: %(count)d succescriteria zijn nog niet beoordeeld. "
+            "Het beleid vraagt dat eerst. Beoordeel ze bij “Doel bereikt?”.",
+            len(unassessed)) % {"count": len(unassessed)})
     version = (ParticipationReport.objects.filter(project=project).aggregate(m=Max("version"))["m"] or 0) + 1
     now = timezone.now()
     data = report_build(project, now=now)

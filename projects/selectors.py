@@ -13,6 +13,7 @@ from .conf import plugin_setting, site_config
 from .models import (
     LADDER_EXPLANATIONS,
     PLAN_QUESTIONS,
+    GoalOutcome,
     LadderLevel,
     PhaseKind,
     ProjectFollow,
@@ -33,6 +34,40 @@ def phase_current(phases, today: datetime.date | None = None) -> ProjectPhase | 
     if running:
         return running[-1]
     return started[-1] if started else None
+
+
+def phase_last(phases) -> ProjectPhase | None:
+    """The phase that starts last (ties: the later in the plan's order). No query on prefetched rows."""
+    return max(phases, key=lambda p: (p.start_date, p.sort_order or 0), default=None)
+
+
+def goal_assessment_opens_on(project: ProjectPage) -> datetime.date | None:
+    """ "Doel bereikt?" may be assessed from the start of the project's last phase; None while
+    the project has no phases."""
+    last = phase_last(list(project.phases.all()))
+    return last.start_date if last is not None else None
+
+
+def goal_summary(criteria) -> dict:
+    """How many success criteria were reached, partly or not, and how many wait for an
+    assessment, with one line for people ("2 bereikt, 1 deels"). ``criteria`` are
+    SuccessCriterion rows with their assessment prefetched (no query here)."""
+    counts = {value: 0 for value in GoalOutcome.values}
+    unassessed = 0
+    for criterion in criteria:
+        assessment = criterion.current_assessment
+        if assessment is None:
+            unassessed += 1
+        else:
+            counts[assessment.outcome] = counts.get(assessment.outcome, 0) + 1
+    words = {GoalOutcome.REACHED: _("%(count)d bereikt"), GoalOutcome.PARTLY: _("%(count)d deels"),
+             GoalOutcome.NOT_REACHED: _("%(count)d niet bereikt")}
+    parts = [words[outcome] % {"count": counts[outcome]} for outcome in GoalOutcome.values if counts[outcome]]
+    if unassessed:
+        parts.append(_("%(count)d nog niet beoordeeld") % {"count": unassessed})
+    total = unassessed + sum(counts.values())
+    return {"total": total, "assessed": total - unassessed, "unassessed": unassessed, "counts": counts,
+            "text": ", ".join(parts)}
 
 
 def project_list(*, parent=None, live_only: bool = True) -> QuerySet[ProjectPage]:
@@ -139,6 +174,7 @@ def project_detail_context(project: ProjectPage, *, request=None, today: datetim
         "current_phase": current,
         "ladder_steps": ladder_steps(project.ladder_level),
         "plan_answers": project_plan_answers(project),
+        "success_criteria": [c.text for c in project.criteria.all() if c.text.strip()],
         "stakeholder_groups": list(project.stakeholder_groups.all()),
         "updates": list(project_updates(project)[:5]),
         "is_following": is_following,

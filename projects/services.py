@@ -1,4 +1,5 @@
-"""Writes about projects: following, notifying followers, a project's own editor group."""
+"""Writes about projects: following, notifying followers, a project's own editor group,
+"Doel bereikt?" (the assessment of the success criteria)."""
 
 from __future__ import annotations
 
@@ -6,17 +7,30 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
 from .conf import absolute_url
 from .links import page_path
 from .mail import mail_send
-from .models import OutgoingMail, ProjectFollow, ProjectPage, ProjectUpdatePage, UpdateNotification
+from .dates import format_date
+from .models import (
+    CriterionAssessment,
+    GoalOutcome,
+    OutgoingMail,
+    ProjectFollow,
+    ProjectPage,
+    ProjectUpdatePage,
+    UpdateNotification,
+)
+from .permissions import can_manage_project
+from .selectors import goal_assessment_opens_on
 from .sources import all_sources
 
 UNSUBSCRIBE_SALT = "projects.follow.unsubscribe"
@@ -184,3 +198,64 @@ def project_editor_group_ensure(*, project: ProjectPage, user=None) -> Group:
     if created:
         log(instance=project, action="projects.editor_group_create", user=user, data={"group_id": group.pk})
     return group
+
+
+# --- "Doel bereikt?" ---------------------------------------------------------------------------
+
+EXPLANATION_MAX = 2000
+
+
+@transaction.atomic
+def goal_assess(*, project: ProjectPage, user, assessments: dict[int, tuple[str, str]]) -> list[CriterionAssessment]:
+    """Assess every success criterion of ``project``: ``assessments`` maps a criterion's id to
+    (outcome, explanation), outcome one of ``GoalOutcome``. Each criterion needs both.
+
+    Only those who may manage the project (``PermissionDenied`` otherwise), and only from the
+    start of its last phase. Errors (``ValidationError``, Dutch) are keyed ``"<id>-outcome"`` and
+    ``"<id>-explanation"`` per criterion, or ``"__all__"``. The project row is locked, so two
+    editors saving at once write one after the other; the audit log goes on the project page.
+    """
+    if not can_manage_project(user, project):
+        raise PermissionDenied
+    ProjectPage.objects.select_for_update().filter(pk=project.pk).first()
+    opens_on = goal_assessment_opens_on(project)
+    if opens_on is None:
+        raise ValidationError(_("Het project heeft nog geen fasen. U beoordeelt de succescriteria in de laatste fase."))
+    if timezone.localdate() < opens_on:
+        raise ValidationError(_("U kunt de succescriteria beoordelen vanaf %(date)s, als de laatste fase begint.") % {
+            "date": format_date(opens_on)})
+    criteria = list(project.criteria.select_related("assessment"))
+    if not criteria:
+        raise ValidationError(_("Het plan noemt nog geen succescriteria. Voeg ze toe in het tabblad Participatie."))
+    errors: dict[str, str] = {}
+    cleaned = {}
+    for criterion in criteria:
+        outcome, explanation = assessments.get(criterion.pk, ("", ""))
+        outcome, explanation = (outcome or "").strip(), (explanation or "").strip()
+        if outcome not in GoalOutcome.values:
+            errors[f"{criterion.pk}-outcome"] = _("Kies of dit criterium is bereikt, deels bereikt of niet bereikt.")
+        if not explanation:
+            errors[f"{criterion.pk}-explanation"] = _("Leg kort uit waarom. Deze uitleg staat in het verslag.")
+        elif len(explanation) > EXPLANATION_MAX:
+            errors[f"{criterion.pk}-explanation"] = _("Maak de uitleg korter: hoogstens %(max)d tekens.") % {"max": EXPLANATION_MAX}
+        cleaned[criterion.pk] = (outcome, explanation)
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    saved = []
+    for criterion in criteria:
+        outcome, explanation = cleaned[criterion.pk]
+        assessment = criterion.current_assessment or CriterionAssessment(criterion=criterion)
+        if (assessment.pk and assessment.outcome == outcome and assessment.explanation == explanation
+                and assessment.criterion_text == criterion.text):
+            saved.append(assessment)
+            continue  # unchanged: keeps who assessed it and when
+        assessment.outcome, assessment.explanation, assessment.criterion_text = outcome, explanation, criterion.text
+        assessment.assessed_at = now
+        assessment.assessed_by = user
+        assessment.full_clean(exclude=["criterion"])
+        assessment.save()
+        saved.append(assessment)
+    counts = {value: sum(1 for a in saved if a.outcome == value) for value in GoalOutcome.values}
+    log(instance=project, action="projects.goal_assess", user=user, data={"criteria": len(saved), **counts})
+    return saved

@@ -216,6 +216,75 @@ class ProjectParticipation:
     def has_participation(self) -> bool:
         return bool(self.inputs or self.activities or self.participants)
 
+    # The one place that splits inputs by what they are (``InputItem.awaits_answer``): the
+    # policy, the report, the results page and the council view all read these.
+
+    @property
+    def answerable_inputs(self) -> list[InputItem]:
+        """Inputs the municipality owes a public answer of its own (an initiative)."""
+        return [i for i in self.inputs if i.awaits_answer]
+
+    @property
+    def outcome_inputs(self) -> list[InputItem]:
+        """The other inputs: outcomes of activities (a session) and input that is only
+        aggregated (a Top-3 concern); they get no answer of their own."""
+        return [i for i in self.inputs if not i.awaits_answer]
+
+    def input_groups(self) -> list[InputGroup]:
+        """The inputs per source and kind, each group with the source's own word for one
+        item, in the order the sources reported them."""
+        groups: dict[tuple[str, str], InputGroup] = {}
+        for item in self.inputs:
+            group = groups.get((item.source, item.kind))
+            if group is None:
+                group = groups[(item.source, item.kind)] = InputGroup(
+                    source=item.source, kind=item.kind, kind_label=item_label(item), awaits_answer=item.awaits_answer)
+            group.items.append(item)
+        return list(groups.values())
+
+    def activities_in(self, categories) -> list[Activity]:
+        """The activities of the given ``ActivityCategory`` values (what a policy rule applies to)."""
+        return [a for a in self.activities if a.category in categories]
+
+
+@dataclass
+class InputGroup:
+    """The inputs of one kind from one source (see ``ProjectParticipation.input_groups``)."""
+
+    source: str
+    kind: str
+    kind_label: str
+    awaits_answer: bool
+    items: list[InputItem] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for i in self.items if i.answer)
+
+
+def item_label(item: InputItem) -> str:
+    """The word for one input of the item's kind: its own ``kind_label``, else the source's
+    label, else the kind itself (a source written before ``kind_label`` existed)."""
+    if item.kind_label:
+        return str(item.kind_label)
+    source = get_source(item.source)
+    return str(source.label) if source is not None else item.kind
+
+
+def activity_label(activity: Activity) -> str:
+    """The word for one activity of the kind (its ``label``, else "Bijeenkomst" or
+    "Periode voor inbreng" from its category)."""
+    if activity.label:
+        return str(activity.label)
+    try:
+        return str(ActivityCategory(activity.category).label)
+    except ValueError:
+        return activity.kind
+
 
 def participation_for(projects) -> dict[int, ProjectParticipation]:
     """Ask every registered source about ``projects``; the result is keyed by project pk.

@@ -11,17 +11,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import reports
+from . import reports, services
+from .forms import GoalAssessmentForm
+from .permissions import can_manage_project
 from .models import Decision, ParticipationReport, ProjectPage, ResultsPublication
 from .policy import MET, NOT_MET, compliance_evaluate, policy_for, project_compliance, report_dates_for
-from .selectors import phase_current, project_list
+from .selectors import goal_assessment_opens_on, goal_summary, phase_current, project_list
 from .sources import participation_for
 
 COUNCIL_GROUP = "Raadsleden"
@@ -41,9 +44,7 @@ def results(request, project_id):
     project = _public_project(project_id)
     data = participation_for([project])[project.pk]
     report = reports.report_build(project, data=data)
-    activity_kinds = {a.kind for a in data.activities}
-    others = sorted((i for i in data.inputs if i.kind not in activity_kinds),
-                    key=lambda i: (i.submitted_at is None, i.submitted_at), reverse=True)
+    others = sorted(data.answerable_inputs, key=lambda i: (i.submitted_at is None, i.submitted_at), reverse=True)
     page_obj = Paginator([reports._item(i) for i in others], RESULTS_PER_PAGE).get_page(request.GET.get("pagina"))
     return render(request, "projects/results/results.html", {
         "project": project, "report": report, "page_obj": page_obj,
@@ -117,7 +118,7 @@ def council_overview(*, now=None) -> dict:
     in a fixed number of queries (plus what the sources need; bulk-capable sources keep it fixed)."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
-    projects = list(project_list().prefetch_related("stakeholder_groups"))
+    projects = list(project_list().prefetch_related("stakeholder_groups", "criteria__assessment"))
     data = participation_for(projects)
     dates = report_dates_for(p.pk for p in projects)
     policy = policy_for(None)
@@ -129,13 +130,12 @@ def council_overview(*, now=None) -> dict:
     for project in projects:
         pdata = data[project.pk]
         compliance = compliance_evaluate(project, policy=policy, data=pdata, report_dates=dates.get(project.pk, []), now=now)
-        activity_kinds = {a.kind for a in pdata.activities}
-        others = [i for i in pdata.inputs if i.kind not in activity_kinds]
-        for item in pdata.inputs:
-            target = session_themes if item.kind in activity_kinds else themes
-            target.update(item.themes)
-            if item.kind not in activity_kinds:
-                theme_area.update((t, item.area or _("onbekend")) for t in item.themes)
+        others = pdata.answerable_inputs
+        for item in others:
+            themes.update(item.themes)
+            theme_area.update((t, item.area or _("onbekend")) for t in item.themes)
+        for item in pdata.outcome_inputs:
+            session_themes.update(item.themes)
         current = phase_current(list(project.phases.all()), today)
         rows.append({
             "project": project,
@@ -145,6 +145,8 @@ def council_overview(*, now=None) -> dict:
             "activities": len(pdata.activities),
             "inputs": len(others),
             "answered": sum(1 for i in others if i.answer),
+            "input_kinds": pdata.input_groups(),
+            "goal": goal_summary(project.criteria.all()),
             "compliance": compliance,
             "met": sum(1 for r in compliance if r.status == MET),
             "not_met": [r for r in compliance if r.status == NOT_MET],
@@ -190,15 +192,54 @@ def admin_results(request, project_id):
         "last_number": last.number if last else 0,
         "recipients": len(reports.results_recipients(project)),
         "decisions": Decision.objects.filter(project=project).select_related("phase"),
+        "goal": goal_summary(project.criteria.select_related("assessment")),
+        "goal_opens_on": goal_assessment_opens_on(project),
+        "today": timezone.localdate(),
     })
 
 
 @require_POST
 def admin_report_freeze(request, project_id):
     project = _editable_project(request, project_id)
-    report = reports.report_freeze(project=project, user=request.user)
-    messages.success(request, _("Versie %(version)d van het participatieverslag is vastgesteld.") % {"version": report.version})
+    try:
+        report = reports.report_freeze(project=project, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Versie %(version)d van het participatieverslag is vastgesteld.") % {"version": report.version})
     return redirect("projects_results_admin", project_id=project.pk)
+
+
+def admin_goal(request, project_id):
+    """ "Doel bereikt?": the contact person assesses each success criterion (from the start of
+    the last phase). Permission, rules and the audit log are ``services.goal_assess``'s."""
+    project = get_object_or_404(ProjectPage, pk=project_id)
+    if not can_manage_project(request.user, project):
+        raise PermissionDenied
+    criteria = list(project.criteria.select_related("assessment", "assessment__assessed_by"))
+    opens_on = goal_assessment_opens_on(project)
+    is_open = opens_on is not None and timezone.localdate() >= opens_on
+    form = GoalAssessmentForm(criteria, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and is_open:
+        try:
+            services.goal_assess(project=project, user=request.user, assessments=form.assessments())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("De beoordeling van de succescriteria is opgeslagen. Het verslag laat haar zien."))
+            return redirect("projects_results_admin", project_id=project.pk)
+    elif request.method == "POST":
+        return HttpResponseBadRequest(_("U kunt de succescriteria nog niet beoordelen."))
+    return render(request, "projects/results/goal.html", {
+        "project": project,
+        "page_title": _("Doel bereikt? %(title)s") % {"title": project.title},
+        "header_icon": "tasks",
+        "criteria": criteria,
+        "rows": form.rows(),
+        "form": form,
+        "opens_on": opens_on,
+        "is_open": is_open,
+    })
 
 
 @require_POST

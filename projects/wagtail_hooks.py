@@ -87,6 +87,15 @@ def register_project_log_actions(actions):
                             log_entry.data.get("recipients", 0)) % {
                 "number": log_entry.data.get("number", "?"), "count": log_entry.data.get("recipients", 0)}
 
+    @actions.register_action("projects.goal_assess")
+    class GoalAssess(LogFormatter):
+        label = gettext_lazy("Doel beoordeeld")
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return _("Succescriteria beoordeeld: %(reached)s bereikt, %(partly)s deels, %(not)s niet bereikt") % {
+                "reached": data.get("bereikt", 0), "partly": data.get("deels", 0), "not": data.get("niet", 0)}
+
     @actions.register_action("projects.editor_group_create")
     class EditorGroupCreate(LogFormatter):
         label = gettext_lazy("Redactiegroep aangemaakt")
@@ -122,6 +131,7 @@ def register_results_admin_urls():
         path("participatie/project/<int:project_id>/resultaten/", views_results.admin_results, name="projects_results_admin"),
         path("participatie/project/<int:project_id>/vaststellen/", views_results.admin_report_freeze, name="projects_report_freeze"),
         path("participatie/project/<int:project_id>/publiceren/", views_results.admin_results_publish, name="projects_results_publish"),
+        path("participatie/project/<int:project_id>/doel/", views_results.admin_goal, name="projects_goal_admin"),
     ]
 
 

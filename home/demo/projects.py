@@ -220,7 +220,6 @@ def project_specs() -> dict:
                 "plan_attitude": "Open luisteren naar elkaar, ook als u het niet eens bent. Iedereen komt aan het woord.",
             },
             "end_result": "Een stedenbouwkundig plan met een advies van de buurt, en een participatieverslag voor de gemeenteraad.",
-            "success_criteria": "Minstens 60 bewoners deden mee, uit elke groep. Ten minste 70 procent van de deelnemers voelde zich gehoord.",
             "groups": [
                 ("Omwonenden Molenzoom", "Bewoners van de straten rond het sportveld.", "hoog", "middel"),
                 ("Woningzoekenden", "Starters en ouderen die een woning zoeken in Lindewaard.", "hoog", "laag"),
@@ -265,7 +264,6 @@ def project_specs() -> dict:
                 "plan_attitude": "Nieuwsgierig zijn naar wat goed gaat, en samen verder bouwen op wat er al is.",
             },
             "end_result": "Drie tot vijf buurtinitiatieven die een half jaar draaien, en een advies over het buurtteam.",
-            "success_criteria": "Minstens 40 ouderen en 15 mantelzorgers doen mee. Na een half jaar zeggen deelnemers dat ze zich minder alleen voelen.",
             "groups": [
                 ("Ouderen in De Hoven", "Bewoners van 70 jaar en ouder.", "hoog", "hoog"),
                 ("Mantelzorgers", "Mensen die zorgen voor een naaste.", "hoog", "middel"),
@@ -294,8 +292,8 @@ def project_specs() -> dict:
             "phases": [
                 ("ophalen", "Ideeën ophalen", -200, -140, "Bewoners zetten ideeën op de kaart."),
                 ("besluitvorming", "Stemmen op ideeën", -139, -110, "Bewoners kozen de beste ideeën."),
-                ("uitvoering", "Aanleg", -109, 60, "De gekozen ideeën worden aangelegd."),
-                ("terugkoppeling", "Terugblik", 61, 90, "We kijken samen terug: wat is er gedaan?"),
+                ("uitvoering", "Aanleg", -109, -6, "De gekozen ideeën worden aangelegd."),
+                ("terugkoppeling", "Terugblik", -5, 60, "We kijken samen terug: wat is er gedaan?"),
             ],
             "plan": {
                 "plan_goals": "Samen met bewoners Schoneveld groener en koeler maken.",
@@ -308,7 +306,6 @@ def project_specs() -> dict:
                 "plan_attitude": "Denk mee voor de hele buurt, niet alleen voor uw eigen stoep.",
             },
             "end_result": "Minstens 1.000 m² minder stenen en 40 nieuwe bomen in Schoneveld.",
-            "success_criteria": "Uit elke straat komt minstens één idee. Bewoners zijn tevreden over het resultaat (gemiddeld minstens een 7).",
             "groups": [
                 ("Bewoners Schoneveld", "Iedereen die in Schoneveld woont.", "hoog", "hoog"),
                 ("Basisschool De Regenboog", "Leerlingen en ouders van de school.", "middel", "middel"),
@@ -332,7 +329,7 @@ def _create_project(index: ProjectIndexPage, spec: dict) -> ProjectPage:
         title=spec["title"], slug=spec["slug"], summary=spec["summary"], body=spec["body"],
         ladder_level=spec["ladder_level"], influence_can=spec["influence_can"],
         influence_cannot=spec["influence_cannot"], end_result=spec["end_result"],
-        success_criteria=spec["success_criteria"], contact_name=name, contact_role=role,
+        contact_name=name, contact_role=role,
         contact_email=email, contact_phone=phone, area=spec["area"], **spec["plan"],
     )
     for i, (kind, title, start, end, description) in enumerate(spec["phases"]):

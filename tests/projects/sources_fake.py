@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from projects.models import ProjectFollow
-from projects.sources import Activity, Evaluation, InputItem, Participant, Reach, register, unregister
+from projects.sources import Activity, ActivityCategory, Evaluation, InputItem, Participant, Reach, register, unregister
 
 
 class FakeSource:
@@ -109,7 +109,7 @@ def at(days: float = 0, *, base: datetime.datetime | None = None) -> datetime.da
 def initiative(title="Meer bankjes", *, submitted_days=-10, answered_days=None, status="ingediend",
                status_label="Ingediend", answer="", area="Centrum", themes=("Groen",), supporters=0):
     return InputItem(
-        source="fake", kind="initiative", title=title, submitted_at=at(submitted_days),
+        source="fake", kind="initiative", title=title, kind_label="Initiatief", awaits_answer=True, submitted_at=at(submitted_days),
         answered_at=at(answered_days) if answered_days is not None else None, status=status,
         status_label=status_label, answer=answer, area=area, themes=tuple(themes), supporters=supporters,
     )
@@ -120,6 +120,7 @@ def session(title="Bijeenkomst 1", *, start_days=-5, announced_days=-30, publish
     starts = at(start_days)
     return Activity(
         source="fake", kind="session", title=title, starts_at=starts, ends_at=starts + datetime.timedelta(hours=2),
+        label="Bijeenkomst", category=ActivityCategory.MEETING,
         announced_at=at(announced_days) if announced_days is not None else None, cancelled=cancelled,
         held=starts < timezone.now() and not cancelled,
         outcome_published_at=at(published_days) if published_days is not None else None,
@@ -128,9 +129,61 @@ def session(title="Bijeenkomst 1", *, start_days=-5, announced_days=-30, publish
 
 
 def outcome(title="Bijeenkomst 1", *, days=-5, answer="We spraken af: meer groen.", themes=("Groen",), agreements=()):
-    return InputItem(source="fake", kind="session", title=title, submitted_at=at(days), answer=answer,
+    return InputItem(source="fake", kind="session", title=title, kind_label="Uitkomst van een bijeenkomst",
+                     submitted_at=at(days), answer=answer,
                      answered_at=at(days + 1) if answer else None, themes=tuple(themes), agreements=tuple(agreements))
 
 
 def contact(email, name=""):
     return Participant(email=email, name=name)
+
+
+class ThirdSource(FakeSource):
+    """A third kind of participation, as a Top-3 source would be: a PERIOD activity, input
+    that is only aggregated (``awaits_answer=False``) and one kind the municipality answers."""
+
+    key = "derde"
+    label = "Buurtpeiling"
+
+
+@pytest.fixture
+def third_source(only_fake_sources):
+    source = ThirdSource()
+    register(source)
+    yield source
+    unregister(source.key)
+
+
+def top3_round(title="Top-3-ronde voorjaar", *, start_days=-40, end_days=-10, announced_days=None):
+    return Activity(
+        source="derde", kind="top3_round", title=title, label="Top-3-ronde", category=ActivityCategory.PERIOD,
+        starts_at=at(start_days), ends_at=at(end_days),
+        announced_at=at(announced_days) if announced_days is not None else None,
+        held=end_days < 0, evaluation_requested=False,
+    )
+
+
+def walk(title="Buurtwandeling", *, start_days=-5, announced_days=-30, published_days=-4, evaluation=True):
+    """A MEETING of the third source with its own label."""
+    starts = at(start_days)
+    return Activity(
+        source="derde", kind="walk", title=title, label="Buurtwandeling", category=ActivityCategory.MEETING,
+        starts_at=starts, ends_at=starts + datetime.timedelta(hours=1),
+        announced_at=at(announced_days) if announced_days is not None else None, held=True,
+        outcome_published_at=at(published_days) if published_days is not None else None,
+        evaluation_requested=evaluation,
+    )
+
+
+def concern(title="Te hard rijden", *, days=-60, themes=("Verkeer",), area="Noord"):
+    """Only aggregated: never owed an answer of its own."""
+    return InputItem(source="derde", kind="top3", title=title, kind_label="Zorg uit de buurt", awaits_answer=False,
+                     submitted_at=at(days), themes=tuple(themes), area=area)
+
+
+def question(title="Waarom geen zebrapad?", *, days=-60, answered_days=None, answer=""):
+    """Awaits an answer, in the source's own word."""
+    return InputItem(source="derde", kind="question", title=title, kind_label="Buurtvraag", awaits_answer=True,
+                     submitted_at=at(days), answered_at=at(answered_days) if answered_days is not None else None,
+                     answer=answer, status="open" if not answer else "beantwoord",
+                     status_label="Open" if not answer else "Beantwoord", area="Noord")

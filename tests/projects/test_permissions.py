@@ -93,7 +93,7 @@ def test_editor_saves_a_drawn_area_as_geojson(client, project, editor):
     area = {"type": "Polygon", "coordinates": [[[5.15, 52.02], [5.17, 52.02], [5.17, 52.03], [5.15, 52.02]]]}
     data = nested_form_data({
         "title": project.title, "slug": project.slug, "summary": project.summary,
-        "body": streamfield([]), "phases": inline_formset([]), "stakeholder_groups": inline_formset([]),
+        "body": streamfield([]), "phases": inline_formset([]), "stakeholder_groups": inline_formset([]), "criteria": inline_formset([]),
         "ladder_level": "adviseren", "area": __import__("json").dumps(area),
     })
     response = client.post(reverse("wagtailadmin_pages:edit", args=[project.pk]), data)
@@ -109,7 +109,7 @@ def test_admin_rejects_an_invalid_area_with_a_dutch_message(client, project, edi
     bowtie = {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}
     data = nested_form_data({
         "title": project.title, "slug": project.slug, "summary": project.summary,
-        "body": streamfield([]), "phases": inline_formset([]), "stakeholder_groups": inline_formset([]),
+        "body": streamfield([]), "phases": inline_formset([]), "stakeholder_groups": inline_formset([]), "criteria": inline_formset([]),
         "ladder_level": "adviseren", "area": __import__("json").dumps(bowtie),
     })
     response = client.post(reverse("wagtailadmin_pages:edit", args=[project.pk]), data)

@@ -280,7 +280,7 @@ def test_page_form_refuses_a_category_not_on_the_list(admin_client, site, fake_s
     def post(category):
         data = nested_form_data({
             "title": project.title, "slug": project.slug, "summary": project.summary, "body": streamfield([]),
-            "phases": inline_formset([]), "stakeholder_groups": inline_formset([]), "ladder_level": "adviseren",
+            "phases": inline_formset([]), "stakeholder_groups": inline_formset([]), "criteria": inline_formset([]), "ladder_level": "adviseren",
             "participation_mandatory": "on", "mandatory_category": category,
         })
         return admin_client.post(reverse("wagtailadmin_pages:edit", args=[project.pk]), data)

@@ -285,7 +285,9 @@ def test_report_queries_constant_with_the_real_apps(client, site):
 
 def test_report_names_the_forms_of_participation(project):
     report = report_build(project)
-    assert report["methods"] == [{"name": "Proefbron", "activities": 2, "inputs": 3}]
+    assert report["methods"] == [{"name": "Proefbron", "activities": 2, "inputs": 3, "parts": [
+        {"label": "Bijeenkomst", "count": 2}, {"label": "Uitkomst van een bijeenkomst", "count": 1},
+        {"label": "Initiatief", "count": 3}]}]
 
 
 @pytest.fixture

@@ -46,7 +46,7 @@ def test_results_page_shows_decisions_outcomes_and_answers(client, project):
     assert "Er komen 40 bomen" in html and "Omdat bewoners dat vroegen." in html
     assert "Iedereen wil meer bomen." in html and "Bomenplan maken" in html and "Loopt" in html
     assert "De moestuin komt er." in html
-    assert "Dit initiatief heeft nog geen antwoord." in html
+    assert "Initiatief: nog geen antwoord van de gemeente." in html
     assert "Hondenveld &lt;script&gt;" in html and "<script>" not in html.split("Hondenveld")[1][:20]
 
 
