@@ -12,7 +12,6 @@ import datetime
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +19,7 @@ from django.utils.translation import ngettext
 
 from .dates import format_date
 from .models import PLAN_QUESTIONS, ParticipationPolicy, ParticipationReport, PhaseKind, ProjectPage
-from .selectors import phase_last
+from .selectors import phase_last, success_criterion_list
 from .sources import ActivityCategory, ProjectParticipation, activity_label, item_label, participation_for
 
 MET = "met"
@@ -391,7 +390,7 @@ def goal_unassessed(project: ProjectPage, policy: ParticipationPolicy) -> list:
     does not ask for it. ``report_freeze`` refuses while this is not empty."""
     if not policy.goal_assessed:
         return []
-    return [c for c in project.criteria.select_related("assessment") if c.current_assessment is None]
+    return [c for c in success_criterion_list(project) if c.current_assessment is None]
 
 
 # --- entry points ------------------------------------------------------------------------
@@ -427,13 +426,11 @@ def compliance_evaluate(
     """Evaluate every enabled rule from data already gathered (no queries of its own when
     the project's phases and stakeholder groups are prefetched)."""
     now = now or timezone.now()
-    # No query when the caller prefetched "criteria__assessment" (the council view does).
-    prefetch_related_objects([project], "criteria__assessment")
     ctx = Context(
         project=project, policy=policy, data=data, now=now, today=timezone.localtime(now).date(),
         phases=sorted(project.phases.all(), key=lambda p: (p.sort_order or 0, p.pk or 0)),
         groups=list(project.stakeholder_groups.all()), report_dates=report_dates,
-        criteria=list(project.criteria.all()),
+        criteria=success_criterion_list(project),
     )
     results = []
     for definition in RULES.values():

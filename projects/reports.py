@@ -44,7 +44,7 @@ from .models import (
     ResultsPublication,
 )
 from .policy import compliance_evaluate, compliance_summary, goal_unassessed, policy_for
-from .selectors import goal_summary, phase_current
+from .selectors import goal_summary, phase_current, success_criterion_list
 from .sources import ProjectParticipation, activity_label, all_sources, item_label, participation_for
 
 # The report lists at most this many answered inputs per kind; the results page lists all.
@@ -159,7 +159,7 @@ def report_build(
                                 "responses": evaluation.responses})
 
     compliance = compliance_evaluate(project, policy=policy, data=data, report_dates=report_dates, now=now)
-    criteria = list(project.criteria.all())  # assessments prefetched by compliance_evaluate
+    criteria = success_criterion_list(project)
     ladder = LadderLevel(project.ladder_level) if project.ladder_level in LadderLevel.values else None
 
     return {

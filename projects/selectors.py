@@ -20,6 +20,7 @@ from .models import (
     ProjectPage,
     ProjectPhase,
     ProjectUpdatePage,
+    SuccessCriterion,
 )
 from .sections import project_sections
 from .sources import PersonalSection, all_sources
@@ -39,6 +40,15 @@ def phase_current(phases, today: datetime.date | None = None) -> ProjectPhase | 
 def phase_last(phases) -> ProjectPhase | None:
     """The phase that starts last (ties: the later in the plan's order). No query on prefetched rows."""
     return max(phases, key=lambda p: (p.start_date, p.sort_order or 0), default=None)
+
+
+def success_criterion_list(project: ProjectPage) -> list[SuccessCriterion]:
+    """The project's success criteria as stored (not a draft's), each with its assessment.
+    No query when the caller prefetched ``criteria__assessment`` (the council view)."""
+    cached = getattr(project, "_prefetched_objects_cache", {}).get("criteria")
+    if cached is not None:
+        return list(cached)
+    return list(SuccessCriterion.objects.filter(project_id=project.pk).select_related("assessment", "assessment__assessed_by"))
 
 
 def goal_assessment_opens_on(project: ProjectPage) -> datetime.date | None:

@@ -30,7 +30,7 @@ from .models import (
     UpdateNotification,
 )
 from .permissions import can_manage_project
-from .selectors import goal_assessment_opens_on
+from .selectors import goal_assessment_opens_on, success_criterion_list
 from .sources import all_sources
 
 UNSUBSCRIBE_SALT = "projects.follow.unsubscribe"
@@ -224,7 +224,7 @@ def goal_assess(*, project: ProjectPage, user, assessments: dict[int, tuple[str,
     if timezone.localdate() < opens_on:
         raise ValidationError(_("U kunt de succescriteria beoordelen vanaf %(date)s, als de laatste fase begint.") % {
             "date": format_date(opens_on)})
-    criteria = list(project.criteria.select_related("assessment"))
+    criteria = success_criterion_list(project)
     if not criteria:
         raise ValidationError(_("Het plan noemt nog geen succescriteria. Voeg ze toe in het tabblad Participatie."))
     errors: dict[str, str] = {}

@@ -24,7 +24,7 @@ from .forms import GoalAssessmentForm
 from .permissions import can_manage_project
 from .models import Decision, ParticipationReport, ProjectPage, ResultsPublication
 from .policy import MET, NOT_MET, compliance_evaluate, policy_for, project_compliance, report_dates_for
-from .selectors import goal_assessment_opens_on, goal_summary, phase_current, project_list
+from .selectors import goal_assessment_opens_on, goal_summary, phase_current, project_list, success_criterion_list
 from .sources import participation_for
 
 COUNCIL_GROUP = "Raadsleden"
@@ -146,7 +146,7 @@ def council_overview(*, now=None) -> dict:
             "inputs": len(others),
             "answered": sum(1 for i in others if i.answer),
             "input_kinds": pdata.input_groups(),
-            "goal": goal_summary(project.criteria.all()),
+            "goal": goal_summary(success_criterion_list(project)),
             "compliance": compliance,
             "met": sum(1 for r in compliance if r.status == MET),
             "not_met": [r for r in compliance if r.status == NOT_MET],
@@ -182,17 +182,19 @@ def admin_results(request, project_id):
     "Resultaten publiceren"."""
     project = _editable_project(request, project_id)
     last = ResultsPublication.objects.filter(project=project).order_by("-number").first()
+    data = participation_for([project])[project.pk]
     return render(request, "projects/results/admin.html", {
         "project": project,
         "page_title": _("Resultaten: %(title)s") % {"title": project.title},
         "header_icon": "tasks",
-        "compliance": project_compliance(project),
+        "compliance": project_compliance(project, data=data),
+        "input_groups": data.input_groups(),
         "versions": ParticipationReport.objects.filter(project=project).select_related("vastgesteld_by"),
         "publications": ResultsPublication.objects.filter(project=project).order_by("-number")[:10],
         "last_number": last.number if last else 0,
         "recipients": len(reports.results_recipients(project)),
         "decisions": Decision.objects.filter(project=project).select_related("phase"),
-        "goal": goal_summary(project.criteria.select_related("assessment")),
+        "goal": goal_summary(success_criterion_list(project)),
         "goal_opens_on": goal_assessment_opens_on(project),
         "today": timezone.localdate(),
     })
@@ -216,7 +218,7 @@ def admin_goal(request, project_id):
     project = get_object_or_404(ProjectPage, pk=project_id)
     if not can_manage_project(request.user, project):
         raise PermissionDenied
-    criteria = list(project.criteria.select_related("assessment", "assessment__assessed_by"))
+    criteria = success_criterion_list(project)
     opens_on = goal_assessment_opens_on(project)
     is_open = opens_on is not None and timezone.localdate() >= opens_on
     form = GoalAssessmentForm(criteria, data=request.POST if request.method == "POST" else None)

@@ -38,7 +38,7 @@ GROEN_ASSESSMENT = [
 
 
 def _add_criteria(project: ProjectPage, texts: list[str]) -> bool:
-    if project.criteria.exists():
+    if SuccessCriterion.objects.filter(project_id=project.pk).exists():
         return False
     for i, text in enumerate(texts):
         project.criteria.add(SuccessCriterion(sort_order=i, text=text))
@@ -52,10 +52,10 @@ def seed(*, stdout, projects: dict[str, ProjectPage]) -> None:
         if project is not None and _add_criteria(project, texts):
             stdout.write(f"  succescriteria voor {project.title} toegevoegd")
     groen = projects.get("groen")
-    if groen is None or not groen.criteria.filter(assessment__isnull=True).exists():
+    if groen is None or not SuccessCriterion.objects.filter(project_id=groen.pk, assessment__isnull=True).exists():
         return
     admin = get_user_model().objects.filter(email__iexact="admin@example.org").first()
-    criteria = list(groen.criteria.order_by("sort_order", "pk"))
+    criteria = list(SuccessCriterion.objects.filter(project_id=groen.pk).order_by("sort_order", "pk"))
     goal_assess(project=groen, user=admin, assessments={
         criterion.pk: outcome for criterion, outcome in zip(criteria, GROEN_ASSESSMENT)})
     stdout.write(f"  doel van {groen.title} beoordeeld")

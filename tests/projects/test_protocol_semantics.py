@@ -154,6 +154,8 @@ def test_admin_results_panel_gives_the_reason_in_the_sources_words(client, mixed
     client.force_login(UserFactory(username="beheerder", is_superuser=True, is_staff=True))
     html = client.get(f"/admin/participatie/project/{mixed.pk}/resultaten/").content.decode()
     assert "1 inzending (Buurtvraag, Initiatief) is langer dan 6 weken onbeantwoord." in html
+    assert "<td>Zorg uit de buurt</td><td>2</td><td>0</td><td>nee</td>" in html
+    assert "<td>Buurtvraag</td><td>1</td><td>0</td><td>ja</td>" in html
 
 
 def test_council_view_counts_each_kind_under_its_own_word(client, mixed, third_source):
