@@ -89,7 +89,9 @@ def registration_create(
             _give_seat(registration, now)
             prepared = _seat_mail(registration, peek, context)
 
-    session = DialogueSession.objects.select_for_update().select_related("round").get(pk=session_id)
+    # Without the round: a join would lock its page row too, and the peek already has it.
+    session = DialogueSession.objects.select_for_update().get(pk=session_id)
+    session.round = peek.round
     mode = _check_registration(session, now, consent=consent, email=email, attendance_mode=attendance_mode)
     # The session row is locked, so this check and the insert below cannot race.
     if Registration.objects.filter(session=session, email__iexact=email).exclude(status=RegistrationStatus.CANCELLED).exists():
