@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .selectors import live_public
 from . import reports
 from .models import Decision, ParticipationReport, ProjectPage, ResultsPublication
 from .policy import MET, NOT_MET, compliance_evaluate, policy_for, project_compliance, report_dates_for
@@ -29,7 +30,7 @@ RESULTS_PER_PAGE = 50
 
 
 def _public_project(project_id: int) -> ProjectPage:
-    return get_object_or_404(ProjectPage.objects.live().public(), pk=project_id)
+    return get_object_or_404(live_public(ProjectPage.objects), pk=project_id)
 
 
 # --- public: what was done with your input, the report, open figures ---------------------------
