@@ -7,12 +7,15 @@ seats, starts its own gunicorn (several sync workers) on 127.0.0.1 and a free po
 and then post it at the same moment. Afterwards it stops the server, checks the database
 and drops it, and prints one line:
 
-    registrations: seats=50 confirmed=C waitlisted=W errors=E lost=L p50_ms=… p95_ms=… rps=…
+    registrations: seats=50 confirmed=C waitlisted=W errors=E lost=L mails=M queued=Q p50_ms=… p95_ms=… rps=…
 
 ``confirmed`` counts registrations that got a seat (anonymous residents hold it until they
 click the emailed link, so their status is "pending confirmation"); ``lost`` counts posts
 answered with success whose registration is not in the database, plus any seat counted
-beyond capacity. Expected: confirmed=50 waitlisted=150 errors=0 lost=0.
+beyond capacity. ``mails`` counts the emails stored in the outbox for them and ``queued`` those handed to the
+Redis queue (the cache and the queues are on Redis, as in production: ``BENCH_REDIS_URL`` or
+``REDIS_URL``, default db 0; no worker runs, the bench removes its jobs afterwards).
+Expected: confirmed=50 waitlisted=150 errors=0 lost=0 mails=200 queued=200.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEATS, CLIENTS, WORKERS = 50, 200, int(os.environ.get("BENCH_WORKERS", "4"))
+REDIS = os.environ.get("BENCH_REDIS_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 SETTINGS = '''
 from participatie.settings.base import *  # noqa
@@ -44,9 +48,12 @@ SECRET_KEY = "bench-only-" + "x" * 50
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 DATABASES = {"default": dj_database_url.parse(%(url)r, conn_max_age=60)}
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# As in production: the cache (rate limits) and the queues on Redis, so delivering the mail
+# is the worker's job, not the request's. No worker runs: the jobs are counted, then removed.
+REDIS_URL = %(redis)r
+CACHES = {"default": {"BACKEND": "projects.cache.ResilientRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": %(prefix)r}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-RQ_QUEUES = {n: {"URL": "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 60, "ASYNC": False} for n in ("default", "mail")}
+RQ_QUEUES = {n: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60, "ASYNC": True} for n in ("default", "mail")}
 PARTICIPATIE = {**PARTICIPATIE, "REGISTRATION_RATE_LIMIT": None}  # 200 clients share one IP here
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 '''
@@ -82,7 +89,7 @@ def main() -> int:
     parts = urllib.parse.urlparse(base_url)
     bench_url = urllib.parse.urlunparse(parts._replace(path=f"/{db_name}"))
     workdir = tempfile.mkdtemp(prefix="bench-registrations-")
-    Path(workdir, "bench_settings.py").write_text(SETTINGS % {"url": bench_url})
+    Path(workdir, "bench_settings.py").write_text(SETTINGS % {"url": bench_url, "redis": REDIS, "prefix": db_name})
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench_settings", "PYTHONPATH": f"{workdir}{os.pathsep}{ROOT}",
            "PYTHONWARNINGS": "ignore::UserWarning"}  # whitenoise: no collected static files here
     env.pop("REDIS_URL", None)
@@ -219,10 +226,29 @@ def fire(base: str, session_id: int) -> str:
     waitlisted = Registration.objects.filter(session=session, status="waitlisted").count()
     overbooked = max(0, seated - SEATS) + max(0, session.seats_taken_onsite - SEATS) + abs(session.seats_taken_onsite - seated)
     lost = max(0, ok - (seated + waitlisted)) + overbooked
+    mails, queued = outbox_check(session_id)
     timings.sort()
     p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
     return (f"registrations: seats={SEATS} confirmed={seated} waitlisted={waitlisted} errors={errors} lost={lost} "
-            f"p50_ms={statistics.median(timings):.0f} p95_ms={p95:.0f} rps={CLIENTS / wall:.0f}")
+            f"mails={mails} queued={queued} p50_ms={statistics.median(timings):.0f} p95_ms={p95:.0f} rps={CLIENTS / wall:.0f}")
+
+
+def outbox_check(session_id: int) -> tuple[int, int]:
+    """Mails in the outbox for the bench's residents, and how many of them reached the Redis
+    queue (both should equal confirmed + waitlisted). The queued jobs are removed: no worker runs."""
+    import django_rq
+
+    from projects.mail import mail_deliver
+    from projects.models import OutgoingMail
+
+    ids = set(OutgoingMail.objects.filter(to__startswith="bewoner", to__endswith="@example.org").values_list("pk", flat=True))
+    queue = django_rq.get_queue("mail")
+    queued = 0
+    for job in queue.get_jobs():
+        if job.func_name.endswith(mail_deliver.__name__) and job.args and job.args[0] in ids:
+            queued += 1
+            job.delete()
+    return len(ids), queued
 
 
 if __name__ == "__main__":

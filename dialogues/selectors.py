@@ -9,6 +9,7 @@ from collections import Counter
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
+from projects.selectors import live_public
 from .models import (
     ACTIVE_STATUSES,
     Agreement,
@@ -38,7 +39,7 @@ def session_list_public(round_page: DialogueRoundPage) -> QuerySet[DialogueSessi
 def session_list_upcoming(*, limit: int = 6, project=None, now: datetime.datetime | None = None) -> list[DialogueSession]:
     """Planned sessions of live rounds that still take registrations and have free seats."""
     now = now or timezone.now()
-    rounds = DialogueRoundPage.objects.live().public()
+    rounds = live_public(DialogueRoundPage.objects)
     if project is not None:
         rounds = rounds.child_of(project)
     qs = (
@@ -167,7 +168,7 @@ def outcome_list_published(*, project) -> list:
     """Published outcomes of a project's live rounds, with their agreements, oldest first."""
     from .models import SessionOutcome
 
-    rounds = DialogueRoundPage.objects.live().public().child_of(project)
+    rounds = live_public(DialogueRoundPage.objects.child_of(project))
     return list(
         SessionOutcome.objects.filter(session__round__in=rounds, published_at__isnull=False)
         .select_related("session__round").prefetch_related("agreements").order_by("session__starts_at")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from projects.selectors import live_public
 from . import services, tokens
 from .calendars import session_ics
 from .forms import EvaluationForm, RegistrationForm
@@ -20,7 +21,7 @@ from .selectors import registration_list_for_user
 
 
 def _public_session(session_id: int) -> DialogueSession:
-    live_rounds = DialogueRoundPage.objects.live().public()
+    live_rounds = live_public(DialogueRoundPage.objects)
     return get_object_or_404(DialogueSession.objects.select_related("round").filter(round__in=live_rounds), pk=session_id)
 
 

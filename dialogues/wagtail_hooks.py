@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
+from projects.selectors import live_public
 from projects.sections import HOME_SECTIONS_HOOK, PROJECT_SECTIONS_HOOK, SLOT_RESULTS, PageSection
 from projects.sources import CommitmentStatus
 
@@ -40,7 +41,7 @@ def project_sessions(*, project, request):
             key="dialogues-sessions", title=str(_("Kom naar een bijeenkomst")),
             template="dialogues/includes/project_sessions.html", context={"sessions": sessions}, order=10,
         ))
-    rounds = list(DialogueRoundPage.objects.live().public().child_of(project))
+    rounds = list(live_public(DialogueRoundPage.objects.child_of(project)))
     if rounds:
         sections.append(PageSection(
             key="dialogues-rounds", title=str(_("Dialoogrondes")), template="dialogues/includes/project_rounds.html",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from projects.selectors import live_public
 from projects.models import ProjectPage
 from projects.permissions import manageable_projects
 
@@ -143,7 +144,7 @@ def area_list(*, kind: str | None = None) -> QuerySet[Area]:
 
 def map_page_get():
     """The live InitiativeMapPage, if an editor placed one."""
-    return InitiativeMapPage.objects.live().public().first()
+    return live_public(InitiativeMapPage.objects).first()
 
 
 def open_data_rows():

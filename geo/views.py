@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from projects.selectors import live_public
 from projects.conf import plugin_setting, site_config
 from projects.models import ProjectPage
 
@@ -61,7 +62,7 @@ def map_url() -> str:
 
 
 def _project_or_404(project_id: int) -> ProjectPage:
-    return get_object_or_404(ProjectPage.objects.live().public(), pk=project_id)
+    return get_object_or_404(live_public(ProjectPage.objects), pk=project_id)
 
 
 def map_page(request, *, page=None, project_id: int | None = None):

@@ -68,6 +68,9 @@ class ContentPage(Page):
 class SiteSettings(AbstractMunicipalitySettings):
     """The demo host's one settings screen: the plugin's fields plus its own look and links."""
 
+    # Every page's header and footer show the logo and link these pages: one query, not four.
+    select_related = ["logo", "privacy_page", "accessibility_page", "policy_page"]
+
     logo = models.ForeignKey("wagtailimages.Image", verbose_name=_("logo"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     primary_colour = models.CharField(_("hoofdkleur"), max_length=7, default="#00689e", validators=[colour_validator],
                                       help_text=_("Let op voldoende contrast met wit (minstens 4,5:1)."))

@@ -36,6 +36,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.mail import EmailMultiAlternatives
@@ -47,6 +48,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from .conf import site_config
 from .jobs import enqueue
 from .models import OutgoingMail
 
@@ -66,6 +68,32 @@ MAIL_RETENTION_DAYS = 30
 Status = OutgoingMail.Status
 
 
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str = ""
+
+
+def mail_render(*, template: str, context: dict, language: str | None = None) -> RenderedMail:
+    """Render an email from ``<template>_subject.txt``, ``<template>.txt`` and, if present,
+    ``<template>.html`` without storing it.
+
+    For services that hold a lock: render before taking it, then store the result with
+    ``mail_queue`` inside the same transaction, so the lock is not held while templates render.
+    ``context["municipality_name"]`` (for the signature) is looked up once when not given."""
+    if "municipality_name" not in context:
+        context = {**context, "municipality_name": site_config().municipality_name}
+    with translation.override(language or translation.get_language() or "nl"):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        text = render_to_string(f"{template}.txt", context)
+        try:
+            html = render_to_string(f"{template}.html", context)
+        except TemplateDoesNotExist:  # text-only mail
+            html = ""
+    return RenderedMail(subject=subject, text=text, html=html)
+
+
 def mail_send(
     *,
     to: str,
@@ -77,14 +105,8 @@ def mail_send(
     """Queue an email built from ``<template>_subject.txt``, ``<template>.txt`` and, if present,
     ``<template>.html``. Call inside the transaction that creates the record it is about:
     the mail is stored with it and delivered after commit."""
-    with translation.override(language or translation.get_language() or "nl"):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        text = render_to_string(f"{template}.txt", context)
-        try:
-            html = render_to_string(f"{template}.html", context)
-        except TemplateDoesNotExist:  # text-only mail
-            html = ""
-    return mail_queue(to=to, subject=subject, text=text, html=html, attachments=attachments)
+    mail = mail_render(template=template, context=context, language=language)
+    return mail_queue(to=to, subject=mail.subject, text=mail.text, html=mail.html, attachments=attachments)
 
 
 def tidy_text(text: str) -> str:

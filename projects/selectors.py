@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,6 +25,18 @@ from .models import (
 )
 from .sections import project_sections
 from .sources import PersonalSection, all_sources
+
+
+def live_public(queryset: QuerySet) -> QuerySet:
+    """``queryset.live().public()`` without its extra query: Wagtail's ``public()`` first
+    fetches every view restriction and then filters on their paths, one query per call, and
+    a project page makes several such calls (its sections). Here the restriction check is a
+    subquery of the same SQL: a page is private when it or an ancestor (a path prefix) has a
+    view restriction."""
+    from wagtail.models import PageViewRestriction
+
+    restricted = PageViewRestriction.objects.filter(page__path=Substr(OuterRef("path"), 1, Length("page__path")))
+    return queryset.live().exclude(Exists(restricted))
 
 
 def phase_current(phases, today: datetime.date | None = None) -> ProjectPhase | None:
@@ -84,7 +97,7 @@ def project_list(*, parent=None, live_only: bool = True) -> QuerySet[ProjectPage
     """Projects with their phases prefetched, newest first."""
     qs = ProjectPage.objects.all()
     if live_only:
-        qs = qs.live().public()
+        qs = live_public(qs)
     if parent is not None:
         qs = qs.child_of(parent)
     return qs.prefetch_related(
@@ -129,7 +142,7 @@ def project_index_context(*, parent, phase_kind: str = "", today: datetime.date 
 
 
 def project_updates(project: ProjectPage) -> QuerySet[ProjectUpdatePage]:
-    return ProjectUpdatePage.objects.child_of(project).live().public().order_by("-date", "-pk")
+    return live_public(ProjectUpdatePage.objects.child_of(project)).order_by("-date", "-pk")
 
 
 def project_plan_answers(project: ProjectPage) -> list[tuple[str, str]]:

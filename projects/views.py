@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .selectors import live_public
 from . import selectors, services
 from .accounts import CONFIRM_WORD, AccountDeleteForm
 from .conf import plugin_setting
@@ -24,7 +25,7 @@ from .security import safe_next_url
 def follow(request, project_id):
     """Follow a project. Anonymous visitors go to the login page and come back to the
     project (not to this POST-only address), where they can press the button again."""
-    project = get_object_or_404(ProjectPage.objects.live().public(), pk=project_id)
+    project = get_object_or_404(live_public(ProjectPage.objects), pk=project_id)
     if not request.user.is_authenticated:
         return redirect_to_login(project.url)
     services.follow_create(project=project, user=request.user)

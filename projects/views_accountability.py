@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from .selectors import live_public
 from . import accountability
 from .models import ProjectPage
 from .sources import CommitmentStatus, UnknownCommitment, commitment_kind_labels, commitment_update
@@ -90,7 +91,7 @@ def commitments_public(request):
 
 
 def commitments_project(request, project_id):
-    project = get_object_or_404(ProjectPage.objects.live().public(), pk=project_id)
+    project = get_object_or_404(live_public(ProjectPage.objects), pk=project_id)
     context, status = _overview(request, accountability.commitment_rows_public([project]), projects=[project],
                                 project=project, with_project=False)
     return render(request, "projects/accountability/list.html", context, status=status)

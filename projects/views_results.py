@@ -24,7 +24,7 @@ from .forms import GoalAssessmentForm
 from .permissions import can_manage_project
 from .models import Decision, ParticipationReport, ProjectPage, ResultsPublication
 from .policy import MET, NOT_MET, compliance_evaluate, policy_for, project_compliance, report_dates_for
-from .selectors import goal_assessment_opens_on, goal_summary, phase_current, project_list, success_criterion_list
+from .selectors import goal_assessment_opens_on, goal_summary, live_public, phase_current, project_list, success_criterion_list
 from .sources import participation_for
 
 COUNCIL_GROUP = "Raadsleden"
@@ -32,7 +32,7 @@ RESULTS_PER_PAGE = 50
 
 
 def _public_project(project_id: int) -> ProjectPage:
-    return get_object_or_404(ProjectPage.objects.live().public(), pk=project_id)
+    return get_object_or_404(live_public(ProjectPage.objects), pk=project_id)
 
 
 # --- public: what was done with your input, the report, open figures ---------------------------

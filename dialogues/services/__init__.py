@@ -1,9 +1,11 @@
 """Writes for dialogues. Seat allocation has one home: every change of a session's seat
 counters happens in this package, inside a transaction that holds the session row's lock.
 
-Emails are queued with ``projects.mail.mail_send`` inside the same transaction: they are
+Emails are stored in the outbox (``projects.mail``) inside the same transaction: they are
 stored with the registration and delivered after commit, so a failing mail server never
-loses or rolls back a registration. Callers import the package: ``from dialogues import services``.
+loses or rolls back a registration. ``registration_create`` renders its mail before it locks
+the session row (every registration for a session waits on that row) and only stores it
+under the lock. Callers import the package: ``from dialogues import services``.
 """
 
 from .agreements import agreement_update

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import F, Q
 from django.utils import formats, timezone
@@ -11,7 +12,7 @@ from wagtail.log_actions import log
 
 from projects.conf import absolute_url, plugin_setting
 from projects.links import page_path
-from projects.mail import mail_send
+from projects.mail import RenderedMail, mail_queue, mail_render
 
 from .. import tokens
 from ..calendars import session_ics
@@ -80,11 +81,12 @@ def _change_seats(session: DialogueSession, mode: str, delta: int) -> None:
 
 def _mail_context(registration: Registration, session: DialogueSession, **extra) -> dict:
     round_page = session.round
+    round_url = extra.pop("round_url", None) or absolute_url(page_path(round_page))
     return {
         "registration": registration,
         "session": session,
         "round": round_page,
-        "round_url": absolute_url(page_path(round_page)),
+        "round_url": round_url,
         "cancel_url": tokens.link(registration.pk, "cancel"),
         "ics_url": absolute_url(_reverse("dialogues:session_ics", session.pk)),
         **extra,
@@ -101,15 +103,34 @@ def _ics_attachment(session: DialogueSession, method: str = "PUBLISH") -> list[d
     return [{"filename": "bijeenkomst.ics", "content": session_ics(session, method=method), "mimetype": "text/calendar"}]
 
 
-def _mail(registration: Registration, session: DialogueSession, template: str, *, ics: str | None = None, **extra) -> None:
+@dataclass(frozen=True)
+class PreparedMail:
+    """A rendered mail not stored yet: made before a lock is taken, stored under it."""
+
+    template: str
+    to: str
+    rendered: RenderedMail
+    attachments: tuple[dict, ...] = ()
+
+
+def _mail_prepare(registration: Registration, session: DialogueSession, template: str, *, ics: str | None = None,
+                  **extra) -> PreparedMail | None:
     if not registration.email:
-        return
-    mail_send(
-        to=registration.email,
-        template=f"dialogues/email/{template}",
-        context=_mail_context(registration, session, **extra),
-        attachments=_ics_attachment(session, ics) if ics else (),
-    )
+        return None
+    rendered = mail_render(template=f"dialogues/email/{template}", context=_mail_context(registration, session, **extra))
+    return PreparedMail(template=template, to=registration.email, rendered=rendered,
+                        attachments=tuple(_ics_attachment(session, ics)) if ics else ())
+
+
+def _mail_store(prepared: PreparedMail | None) -> None:
+    """Store a prepared mail in the outbox (inside the caller's transaction; delivered after commit)."""
+    if prepared is not None:
+        mail_queue(to=prepared.to, subject=prepared.rendered.subject, text=prepared.rendered.text,
+                   html=prepared.rendered.html, attachments=prepared.attachments)
+
+
+def _mail(registration: Registration, session: DialogueSession, template: str, *, ics: str | None = None, **extra) -> None:
+    _mail_store(_mail_prepare(registration, session, template, ics=ics, **extra))
 
 
 def waitlist_position(registration: Registration) -> int | None:

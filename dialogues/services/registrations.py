@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from projects.conf import absolute_url, site_config
+from projects.links import page_path
 
 from .. import tokens
 from ..models import (
@@ -19,6 +21,7 @@ from ..models import (
     RegistrationStatus,
 )
 from .common import (
+    SCHEDULE_FIELDS,
     SEAT_FIELD,
     STATE_MESSAGES,
     hold_duration,
@@ -29,6 +32,8 @@ from .common import (
     _check_in_allowed,
     _lock_session,
     _mail,
+    _mail_prepare,
+    _mail_store,
     _promote,
 )
 
@@ -57,56 +62,108 @@ def registration_create(
     email, missing consent or an unknown attendance mode.
     """
     now = now or timezone.now()
+    # Lock order and timing: everything that needs no lock (checks, looking up the municipality
+    # and the links, rendering the mail) happens before the session row is locked, because all
+    # registrations for a session queue on that one row. Under the lock: the checks again on
+    # the locked row, the seat, the insert and storing the mail. The mail is stored in this
+    # transaction, so it is never lost; only rendering moved out of the lock.
     try:
-        session = DialogueSession.objects.select_for_update().select_related("round").get(pk=session_id)
+        peek = DialogueSession.objects.select_related("round").get(pk=session_id)
     except DialogueSession.DoesNotExist:
         raise RegistrationError("not_found", _("Deze bijeenkomst bestaat niet.")) from None
+    mode = _check_registration(peek, now, consent=consent, email=email, attendance_mode=attendance_mode)
+    email = email.strip()
+    needs = [n for n in dict.fromkeys(needs) if n in Need.values]
+    registration = Registration(
+        session=peek, user=user if (user is not None and user.is_authenticated) else None,
+        name=name.strip(), email=email, phone=phone.strip(), stakeholder_group=stakeholder_group.strip(),
+        needs=needs, needs_other=needs_other.strip() if Need.OTHER in needs else "",
+        consent=True, contact_consent=contact_consent, attendance_mode=mode, created_at=now,
+    )
+    context = {"municipality_name": site_config().municipality_name, "round_url": absolute_url(page_path(peek.round))}
+    prepared = None
+    if peek.seats_free_for(mode) > 0:
+        # Most likely a seat: render that mail now, with the id the row will get.
+        registration.pk = _reserve_id()
+        if registration.pk is not None:
+            _give_seat(registration, now)
+            prepared = _seat_mail(registration, peek, context)
+
+    # Without the round: a join would lock its page row too, and the peek already has it.
+    session = DialogueSession.objects.select_for_update().get(pk=session_id)
+    session.round = peek.round
+    mode = _check_registration(session, now, consent=consent, email=email, attendance_mode=attendance_mode)
+    # The session row is locked, so this check and the insert below cannot race.
+    if Registration.objects.filter(session=session, email__iexact=email).exclude(status=RegistrationStatus.CANCELLED).exists():
+        raise RegistrationError("duplicate", _("Met dit e-mailadres is al iemand aangemeld voor deze bijeenkomst."), field="email")
+    registration.session = session
+    if any(getattr(session, f) != getattr(peek, f) for f in SCHEDULE_FIELDS):
+        prepared = None  # rescheduled in the meantime: the mail (and its calendar file) must say so
+
+    if session.seats_free_for(mode) > 0:
+        _give_seat(registration, now)
+        registration.save(force_insert=True)
+        _change_seats(session, mode, +1)
+        if prepared is None or prepared.template != _seat_template(registration):
+            prepared = _seat_mail(registration, session, context)
+    elif join_waitlist:
+        registration.status = RegistrationStatus.WAITLISTED
+        registration.hold_expires_at = registration.confirmed_at = None
+        registration.waitlisted_at = now
+        registration.save(force_insert=True)
+        # The place on the list is only known under the lock, so this mail is rendered here.
+        prepared = _mail_prepare(registration, session, "registration_waitlisted", position=waitlist_position(registration),
+                                 **context)
+    else:
+        raise RegistrationError("full", _("Deze bijeenkomst is vol."))
+    _mail_store(prepared)
+    return registration
+
+
+def _check_registration(session: DialogueSession, now, *, consent: bool, email: str, attendance_mode: str | None) -> str:
+    """The resident's checks on a session (open, consent, email, mode); returns the attendance mode."""
     state = session.registration_state(now)
     if state != "open":
         raise RegistrationError(state, STATE_MESSAGES[state]())
     if not consent:
         raise RegistrationError("consent", _("Geef toestemming voor het gebruik van uw gegevens."), field="consent")
-    email = (email or "").strip()
-    if not email:
+    if not (email or "").strip():
         raise RegistrationError("email", _("Vul uw e-mailadres in."), field="email")
     mode = attendance_mode or (session.modes[0] if session.modes else AttendanceMode.ONSITE)
     if mode not in session.modes:
         raise RegistrationError("mode", _("Kies hoe u meedoet: op locatie of online."), field="attendance_mode")
-    # The session row is locked, so this check and the insert below cannot race.
-    if Registration.objects.filter(session=session, email__iexact=email).exclude(status=RegistrationStatus.CANCELLED).exists():
-        raise RegistrationError("duplicate", _("Met dit e-mailadres is al iemand aangemeld voor deze bijeenkomst."), field="email")
-    needs = [n for n in dict.fromkeys(needs) if n in Need.values]
+    return mode
 
-    registration = Registration(
-        session=session, user=user if (user is not None and user.is_authenticated) else None,
-        name=name.strip(), email=email, phone=phone.strip(), stakeholder_group=stakeholder_group.strip(),
-        needs=needs, needs_other=needs_other.strip() if Need.OTHER in needs else "",
-        consent=True, contact_consent=contact_consent, attendance_mode=mode, created_at=now,
-    )
-    if session.seats_free_for(mode) > 0:
-        if registration.user is not None:
-            registration.status = RegistrationStatus.CONFIRMED
-            registration.confirmed_at = now
-        else:
-            registration.status = RegistrationStatus.PENDING
-            registration.hold_expires_at = now + hold_duration()
-        registration.save()
-        _change_seats(session, mode, +1)
-    elif join_waitlist:
-        registration.status = RegistrationStatus.WAITLISTED
-        registration.waitlisted_at = now
-        registration.save()
+
+def _reserve_id() -> int | None:
+    """The next registration id from its sequence (PostgreSQL), so links in the mail can be
+    made before the insert; None elsewhere (SQLite locks the whole database anyway)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Registration._meta.db_table])
+        return cursor.fetchone()[0]
+
+
+def _give_seat(registration: Registration, now: datetime.datetime) -> None:
+    """A seat: confirmed for a logged-in resident, held until the emailed link is used for anyone else."""
+    if registration.user is not None:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at = now
     else:
-        raise RegistrationError("full", _("Deze bijeenkomst is vol."))
+        registration.status = RegistrationStatus.PENDING
+        registration.hold_expires_at = now + hold_duration()
 
+
+def _seat_template(registration: Registration) -> str:
+    return "registration_confirmed" if registration.status == RegistrationStatus.CONFIRMED else "registration_pending"
+
+
+def _seat_mail(registration: Registration, session: DialogueSession, context: dict):
     if registration.status == RegistrationStatus.CONFIRMED:
-        _mail(registration, session, "registration_confirmed", ics="PUBLISH")
-    elif registration.status == RegistrationStatus.PENDING:
-        _mail(registration, session, "registration_pending", confirm_url=tokens.link(registration.pk, "confirm"),
-              hold_expires_at=registration.hold_expires_at)
-    else:
-        _mail(registration, session, "registration_waitlisted", position=waitlist_position(registration))
-    return registration
+        return _mail_prepare(registration, session, "registration_confirmed", ics="PUBLISH", **context)
+    return _mail_prepare(registration, session, "registration_pending", confirm_url=tokens.link(registration.pk, "confirm"),
+                         hold_expires_at=registration.hold_expires_at, **context)
 
 
 def _lock_registration(registration_id: int) -> tuple[DialogueSession, Registration]:

@@ -36,8 +36,10 @@ def nl_period(start, end=None):
     return dates.format_period(start, end)
 
 
-@register.simple_tag
-def municipality_name():
+@register.simple_tag(takes_context=True)
+def municipality_name(context):
     """The municipality's name from the site settings (default site), for signatures in emails,
-    which are often rendered by a job without a request."""
-    return site_config().municipality_name
+    which are often rendered by a job without a request. ``projects.mail.mail_render`` puts it in
+    the context once, so a mail's text and HTML parts do not each look it up."""
+    name = context.get("municipality_name")
+    return name if name is not None else site_config().municipality_name
