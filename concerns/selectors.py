@@ -85,7 +85,8 @@ def wijk_list() -> QuerySet[Area]:
 
 
 def project_running_get(pk: int):
-    """The live, unfinished project with ``pk`` (a Top-3 may be attached to it), or None."""
+    """The live, unfinished project with ``pk`` (a Top-3 may be attached to it), or None.
+    Asks ``project_list_running``, the one home of "running" (two queries, phases prefetched)."""
     return next((p for p in project_list_running() if p.pk == pk), None)
 
 
