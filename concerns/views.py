@@ -23,7 +23,7 @@ def _project_from(request):
     raw = request.GET.get("project", "")
     if not raw:
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise ValueError(raw)
     project = project_running_get(int(raw))
     if project is None:

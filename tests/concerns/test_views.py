@@ -108,6 +108,7 @@ def test_malformed_input_is_a_400(client, wijk, themes, data):
 
 def test_malformed_or_unknown_project_in_the_link(client, site):
     assert client.get(URL + "?project=abc").status_code == 400
+    assert client.get(URL + "?project=²").status_code == 400  # a digit to str.isdigit, not to int()
     assert client.get(URL + "?project=999999").status_code == 404
 
 
