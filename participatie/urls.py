@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("dialogues.urls")),
     path("", include("geo.urls")),
+    path("", include("concerns.urls")),
 ]
 
 if settings.DEBUG:

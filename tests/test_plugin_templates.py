@@ -83,3 +83,13 @@ def test_base_template_setting_names_another_host_template(client, bare_host, pa
     settings.PARTICIPATIE = {**settings.PARTICIPATIE, "BASE_TEMPLATE": "other_base.html"}
     project, _, _ = pages
     assert_plugin_page(client.get(project.url), host="OTHER HOST")
+
+
+def test_top3_pages_render_in_a_bare_host_base(client, bare_host, site):
+    from tests.concerns.factories import AreaFactory, top3
+
+    wijk = AreaFactory(code="WK999990", name="Kale wijk")
+    top3(area=wijk, items=[("Groen", "Meer bomen.")])
+    assert "Kale wijk" in assert_plugin_page(client.get("/wat-houdt-u-bezig/"))
+    assert "Kale wijk" in assert_plugin_page(client.get("/wat-houdt-u-bezig/uitkomst/"))
+    assert "Meer bomen." in assert_plugin_page(client.get(f"/wat-houdt-u-bezig/uitkomst/{wijk.code}/"))

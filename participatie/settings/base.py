@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "projects",
     "dialogues",
     "geo",
+    "concerns",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -22,7 +22,7 @@ def test_choosing_english_translates_the_interface(client, home_page):
     assert "Lopende projecten" not in html
 
 
-CATALOGUES = ["locale", "projects/locale", "dialogues/locale", "geo/locale"]
+CATALOGUES = ["locale", "projects/locale", "dialogues/locale", "geo/locale", "concerns/locale"]
 
 
 @pytest.mark.parametrize("catalogue", CATALOGUES)

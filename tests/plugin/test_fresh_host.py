@@ -3,7 +3,8 @@
 Builds the wheel, installs it into its own virtualenv (versions kept to requirements.txt), creates
 a site with `wagtail start`, appends the two blocks read from README.md (so docs and test cannot
 drift), then talks HTTP to `runserver`: project page, anonymous registration with the emailed
-confirm link, the map and its data, /mijn/, /raad/ and the English catalogue. Only the mail
+confirm link, a resident's Top-3 with its emailed link, the map and its data, /mijn/, /raad/ and
+the English catalogue. Only the mail
 backend (a file per mail) and SITE_URL are changed after the README blocks, for the test's sake.
 """
 
@@ -66,7 +67,7 @@ from wagtail.models import Site
 from projects.models import ProjectIndexPage, ProjectPage, StakeholderGroup
 from dialogues.models import DialogueRoundPage
 from dialogues.services import session_create
-from geo.models import InitiativeMapPage
+from geo.models import Area, InitiativeMapPage, Theme
 
 home = Site.objects.get(is_default_site=True).root_page.specific
 
@@ -94,7 +95,12 @@ session = session_create(
     facilitator="Ahmed Yilmaz",
 )
 publish(home, InitiativeMapPage(title="Initiatieven op de kaart", slug="initiatieven"))
-print(f"PROJECT_URL={project.url} SESSION_ID={session.pk}")
+wijk = Area(code="WK034401", name="Lindenwijk", kind="wijk", geometry={"type": "Polygon", "coordinates": [
+    [[5.10, 52.08], [5.12, 52.08], [5.12, 52.10], [5.10, 52.10], [5.10, 52.08]]]})
+wijk.full_clean()
+wijk.save()
+theme = Theme.objects.create(name="Groen")
+print(f"PROJECT_URL={project.url} SESSION_ID={session.pk} AREA_ID={wijk.pk} THEME_ID={theme.pk}")
 '''
 
 
@@ -144,7 +150,7 @@ def fresh_host(tmp_path_factory):
     _run([python, "manage.py", "check", "--fail-level", "WARNING"], cwd=site, env=env)
     _run([python, "manage.py", "migrate", "--noinput"], cwd=site, env=env)
     out = _run([python, "manage.py", "shell", "-c", SETUP_CONTENT], cwd=site, env=env)
-    found = re.search(r"PROJECT_URL=(\S+) SESSION_ID=(\d+)", out)
+    found = re.search(r"PROJECT_URL=(\S+) SESSION_ID=(\d+) AREA_ID=(\d+) THEME_ID=(\d+)", out)
     assert found, out
 
     log = (root / "server.log").open("w")
@@ -162,6 +168,7 @@ def fresh_host(tmp_path_factory):
                 assert server.poll() is None and time.monotonic() < deadline, (root / "server.log").read_text()
                 time.sleep(0.2)
         yield {"project_url": found.group(1), "session_id": int(found.group(2)), "mail_dir": mail_dir,
+               "area_id": int(found.group(3)), "theme_id": int(found.group(4)),
                "log": root / "server.log"}
     finally:
         server.terminate()
@@ -225,6 +232,24 @@ def test_anonymous_registration_holds_a_seat_and_the_emailed_link_confirms_it(fr
     status, headers, body = browser.request(link.group(1), {"csrfmiddlewaretoken": browser.csrf()})
     assert status == 302, _answer(fresh_host, status, link.group(1), body)
     assert "Er is een plaats voor u" in browser.request(headers["Location"])[2]
+
+
+def test_anonymous_top3_is_kept_and_the_emailed_link_confirms_it(fresh_host):
+    browser = Browser()
+    path = "/wat-houdt-u-bezig/"
+    status, _, body = browser.request(path)
+    assert status == 200, _answer(fresh_host, status, path, body)
+    status, headers, body = browser.request(path, {
+        "csrfmiddlewaretoken": browser.csrf(), "area": fresh_host["area_id"], "theme_1": fresh_host["theme_id"],
+        "text_1": "Meer bomen op het plein.", "email": "top3@example.org",
+    })
+    assert status == 302, _answer(fresh_host, status, path, body)
+    mails = "".join(p.read_text() for p in sorted(fresh_host["mail_dir"].glob("*.log")))
+    link = re.search(re.escape(BASE) + r"(/wat-houdt-u-bezig/bevestigen/[^/\s]+/)", mails)
+    assert link, f"no confirm link in the mail:\n{mails[-2000:]}"
+    status, headers, body = browser.request(link.group(1), {"csrfmiddlewaretoken": browser.csrf()})
+    assert status == 302, _answer(fresh_host, status, link.group(1), body)
+    assert "Uw e-mailadres is bevestigd" in browser.request(headers["Location"])[2]
 
 
 def test_map_page_and_its_data_answer(fresh_host):

@@ -37,7 +37,7 @@ def test_every_key_the_plugin_reads_has_a_default():
 
     root = Path(conf.__file__).resolve().parent.parent
     used = set()
-    for app in ("projects", "dialogues", "geo"):
+    for app in ("projects", "dialogues", "geo", "concerns"):
         for path in (root / app).rglob("*.py"):
             used |= set(re.findall(r'plugin_setting\("([A-Z_]+)"', path.read_text()))
     assert used, "the grep found nothing: the test would prove nothing"

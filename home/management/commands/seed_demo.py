@@ -5,6 +5,7 @@ import logging
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
+from home.demo import concerns as demo_concerns
 from home.demo import dialogues as demo_dialogues
 from home.demo import geo as demo_geo
 from home.demo import projects as demo_projects
@@ -31,6 +32,7 @@ class Command(BaseCommand):
                 demo_dialogues.seed(stdout=self.stdout, projects=projects)
                 demo_geo.seed(stdout=self.stdout, projects=projects)
                 demo_success.seed(stdout=self.stdout, projects=projects)
+                demo_concerns.seed(stdout=self.stdout, projects=projects)
         finally:
             for logger, level in zip(loggers, levels):
                 logger.setLevel(level)
