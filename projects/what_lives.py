@@ -79,7 +79,9 @@ def period_get(months: int = DEFAULT_MONTHS, *, now: datetime.datetime | None = 
     month is 31 December, 31 March minus one month is 28 or 29 February)."""
     if months not in PERIOD_CHOICES:
         raise BadPeriod(months)
-    until = now or timezone.now()
+    # Months back on the local calendar: in UTC a period across a change to summer time would
+    # start an hour off.
+    until = timezone.localtime(now or timezone.now())
     since = until - relativedelta(months=months)
     return Period(months=months, since=since, until=until, previous_since=since - relativedelta(months=months))
 
