@@ -10,6 +10,8 @@ and the 3 months before (``PREVIOUS_SINCE`` <= t < ``SINCE``):
 | Groen   | Zuid  | 1 initiative                              | -               |
 | groen   | -     | 1 session theme (published outcome)       | -               |
 
+The session has three agreements (2 bezig, 1 gedaan) and two evaluations (gehoord 4 and 2, nuttig 5 and 4).
+
 Not counted: a pending initiative, an unpublished outcome, anything before PREVIOUS_SINCE.
 """
 
@@ -25,7 +27,7 @@ from dialogues import services as dialogue_services
 from dialogues.models import Agreement, SessionOutcome
 from geo import services as geo_services
 from geo.models import Moderation
-from tests.dialogues.factories import DialogueRoundPageFactory, DialogueSessionFactory
+from tests.dialogues.factories import DialogueRoundPageFactory, DialogueSessionFactory, registration_data
 from tests.geo.factories import AreaFactory, InitiativeFactory, ThemeFactory, square
 from tests.projects.factories import ProjectPageFactory, UserFactory
 
@@ -68,6 +70,12 @@ def seed(moderator) -> dict:
     round_page = DialogueRoundPageFactory(parent=project)
     start = NOW - 7 * day
     held = DialogueSessionFactory(round=round_page, starts_at=start, ends_at=start + datetime.timedelta(hours=2))
+    for n, (heard, useful) in enumerate(((4, 5), (2, 4))):
+        registration = dialogue_services.registration_create(
+            session_id=held.pk, now=start - 2 * day,
+            **registration_data(email=f"deelnemer{n}@example.org", name=f"Deelnemer Nummer{n}"))
+        dialogue_services.registration_check_in(registration_id=registration.pk, attended=True, now=start)
+        dialogue_services.evaluation_submit(registration_id=registration.pk, heard=heard, useful=useful)
     outcome = SessionOutcome.objects.create(session=held, summary="Meer bomen.")
     outcome.themes.add("groen ")
     outcome.save()
