@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.sources import (
-    Activity, ActivityCategory, Commitment, CommitmentStatus, Evaluation, InputItem, Participant, PersonalSection, Reach, UnknownCommitment,
+    Activity, ActivityCategory, Commitment, CommitmentStatus, Evaluation, InputItem, Participant, PersonalSection, Reach,
+    SignalCount, UnknownCommitment,
 )
 
 from .models import (
@@ -18,6 +19,7 @@ from .models import (
     DialogueRoundPage,
     DialogueSession,
     Evaluation as EvaluationAnswer,
+    OutcomeTag,
     Registration,
     RegistrationStatus,
     SessionOutcome,
@@ -236,3 +238,19 @@ class DialogueSource:
             status_label=str(CommitmentStatus(agreement.status).label), progress=agreement.progress_note,
             updated_at=agreement.updated_at,
         )
+
+    # --- what lives (projects.sources: signals) -----------------------------------------------
+
+    def signal_counts(self, *, since, until) -> list[SignalCount]:
+        """The themes (tags) of published session outcomes, by the day the session was held,
+        in one query. A session has no wijk of its own (it may be online, or for the whole
+        municipality), so its themes count for the municipality as a whole (area "")."""
+        rows = (
+            OutcomeTag.objects.filter(content_object__published_at__isnull=False,
+                                      content_object__session__starts_at__gte=since,
+                                      content_object__session__starts_at__lt=until)
+            .values("tag__name").annotate(n=Count("pk")).order_by()
+        )
+        label = str(_("Thema's uit bijeenkomsten"))
+        return [SignalCount(source=self.key, kind="session", kind_label=label, theme=row["tag__name"], area="", count=row["n"])
+                for row in rows]

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from django.urls import reverse
-
 from projects.sources import (
-    Commitment, CommitmentStatus, Evaluation, InputItem, Participant, PersonalSection, Reach, UnknownCommitment,
+    AreaRef, Commitment, CommitmentStatus, Evaluation, InputItem, Participant, PersonalSection, Reach, SignalCount,
+    UnknownCommitment,
 )
 
 from .execution import ADOPTED_STATUSES, initiative_execution_update
-from .models import Initiative, Moderation, Report, Status, Support
+from .models import Area, Initiative, Moderation, Report, Status, Support, Theme
 from .selectors import moderation_scope
 from .services import user_can_moderate
 
@@ -184,3 +185,36 @@ class InitiativeSource:
         except Initiative.DoesNotExist:
             raise UnknownCommitment(key) from None
         return self._commitment(initiative)
+
+    # --- what lives (projects.sources: signals, areas, themes) --------------------------------
+
+    def areas(self) -> list[AreaRef]:
+        """The imported wijken and buurten; their CBS code is their identity everywhere."""
+        return [AreaRef(code=code, name=name, kind=kind) for code, name, kind in
+                Area.objects.order_by("kind", "name").values_list("code", "name", "kind")]
+
+    def themes(self) -> list[str]:
+        return list(Theme.objects.order_by("sort_order", "name").values_list("name", flat=True))
+
+    def signal_counts(self, *, since, until) -> list[SignalCount]:
+        """Published initiatives by the day they came in, and supports by the day they were
+        given (for the initiative's theme and area), grouped in the database: two queries."""
+        initiatives = (
+            Initiative.objects.filter(moderation=Moderation.PUBLISHED, created_at__gte=since, created_at__lt=until)
+            .values("theme__name", "area__code")
+            .annotate(n=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False))).order_by()
+        )
+        supports = (
+            Support.objects.filter(initiative__moderation=Moderation.PUBLISHED, created_at__gte=since, created_at__lt=until)
+            .values("initiative__theme__name", "initiative__area__code").annotate(n=Count("pk")).order_by()
+        )
+        initiative_label, support_label = str(_("Initiatieven")), str(_("Steunbetuigingen"))
+        return [
+            SignalCount(source=self.key, kind="initiative", kind_label=initiative_label, theme=row["theme__name"],
+                        area=row["area__code"] or "", count=row["n"], awaiting=row["n"], answered=row["answered"])
+            for row in initiatives
+        ] + [
+            SignalCount(source=self.key, kind="support", kind_label=support_label, theme=row["initiative__theme__name"],
+                        area=row["initiative__area__code"] or "", count=row["n"])
+            for row in supports
+        ]

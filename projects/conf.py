@@ -53,6 +53,11 @@ DEFAULTS: dict[str, object] = {
     "GEO_RATE_LIMITS": {},
     # Page types of other participation apps that editors may add under a project.
     "PROJECT_SUBPAGE_TYPES": ["dialogues.DialogueRoundPage"],
+    # "Wat leeft er" (projects/what_lives.py): a theme is marked as a signal when residents raised
+    # it at least SIGNAL_MIN_MENTIONS times in the chosen period and at least SIGNAL_MIN_RISE_PERCENT
+    # per cent more often than in the period of the same length before it (or not at all then).
+    "SIGNAL_MIN_MENTIONS": 5,
+    "SIGNAL_MIN_RISE_PERCENT": 50,
     # Seconds between two looks at the schedule by ``manage.py participatie_scheduler``.
     "SCHEDULER_TICK_SECONDS": 30,
 }

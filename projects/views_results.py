@@ -19,13 +19,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import reports, services
+from . import reports, services, what_lives
 from .forms import GoalAssessmentForm
 from .permissions import can_manage_project
 from .models import Decision, ParticipationReport, ProjectPage, ResultsPublication
 from .policy import MET, NOT_MET, compliance_evaluate, policy_for, project_compliance, report_dates_for
 from .selectors import goal_assessment_opens_on, goal_summary, live_public, phase_current, project_list, success_criterion_list
-from .sources import participation_for
+from .sources import CommitmentStatus, commitments_for, participation_for
+from .views_what_lives import PeriodForm
 
 COUNCIL_GROUP = "Raadsleden"
 RESULTS_PER_PAGE = 50
@@ -113,13 +114,38 @@ def can_view_council(user) -> bool:
     return user.is_superuser or user.has_perm("wagtailadmin.access_admin") or user.groups.filter(name=COUNCIL_GROUP).exists()
 
 
-def council_overview(*, now=None) -> dict:
+def _agreement_counts(commitments) -> list[tuple[str, int]]:
+    """(status label, how many) in the vocabulary's order, only the statuses that occur."""
+    counts = Counter(c.status for c in commitments)
+    return [(str(label), counts[value]) for value, label in CommitmentStatus.choices if counts[value]]
+
+
+def _evaluation_scores(pdata) -> dict:
+    """Every source's evaluation of the project together: answers and average per question."""
+    responses, sums = 0, Counter()
+    for evaluation in pdata.evaluation.values():
+        responses += evaluation.responses
+        for question, average in evaluation.averages.items():
+            sums[question] += average * evaluation.responses
+    return {"responses": responses,
+            "averages": [(q, round(total / responses, 1)) for q, total in sums.items()] if responses else []}
+
+
+def council_overview(*, now=None, months: int = what_lives.DEFAULT_MONTHS, area=None) -> dict:
     """All live projects with phase, ladder, numbers and compliance, and themes across projects,
-    in a fixed number of queries (plus what the sources need; bulk-capable sources keep it fixed)."""
+    in a fixed number of queries (plus what the sources need; bulk-capable sources keep it fixed).
+
+    ``area`` (an ``AreaRef``) keeps only the projects with participants or inputs in that wijk,
+    and "Wat leeft er per wijk" (over the last ``months`` months) to that wijk."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     projects = list(project_list().prefetch_related("stakeholder_groups", "criteria__assessment"))
     data = participation_for(projects)
+    if area is not None:
+        projects = [p for p in projects if area.name in {a for r in data[p.pk].reach.values() for a in r.by_area}
+                    or any(i.area in (area.name, area.code) for i in data[p.pk].inputs)]
+    commitments = commitments_for(projects)
+    counts = what_lives.counts_get(what_lives.period_get(months, now=now))
     dates = report_dates_for(p.pk for p in projects)
     policy = policy_for(None)
     latest = {}
@@ -151,9 +177,13 @@ def council_overview(*, now=None) -> dict:
             "met": sum(1 for r in compliance if r.status == MET),
             "not_met": [r for r in compliance if r.status == NOT_MET],
             "latest_version": latest.get(project.pk),
+            "agreements": _agreement_counts(commitments[project.pk]),
+            "evaluation": _evaluation_scores(pdata),
         })
     return {
         "rows": rows,
+        "what_lives": what_lives.by_area(counts, areas=[area] if area else None),
+        "period": counts.period,
         "themes": themes.most_common(),
         "session_themes": session_themes.most_common(),
         "theme_area": sorted(theme_area.items(), key=lambda kv: (kv[0][0], -kv[1])),
@@ -164,7 +194,20 @@ def council_overview(*, now=None) -> dict:
 def council(request):
     if not can_view_council(request.user):
         raise PermissionDenied
-    return render(request, "projects/council/index.html", council_overview())
+    areas = what_lives.wijken()
+    form = PeriodForm(request.GET or None, areas=areas)
+    valid = form.is_valid() if form.is_bound else True
+    if not form.is_bound or not valid:
+        months, code = what_lives.DEFAULT_MONTHS, ""
+    else:
+        months, code = form.months, form.area_code
+    area = next((a for a in areas if a.code == code), None)
+    context = council_overview(months=months, area=area)
+    if not form.is_bound:
+        form = PeriodForm({"periode": str(months)}, areas=areas)
+        form.is_valid()
+    context.update({"form": form, "area": area})
+    return render(request, "projects/council/index.html", context, status=200 if valid else 400)
 
 
 # --- the admin: results of one project, vaststellen, publishing ----------------------------------

@@ -167,6 +167,18 @@ def council_home_link(*, page, request):
                        template="projects/council/home_section.html", order=5)
 
 
+@hooks.register("participatie_home_sections")
+def what_lives_home_teaser(*, page, request):
+    """ "Wat leeft er?": the three themes residents raised most in the last months."""
+    from .sections import SLOT_HOME, PageSection
+    from .what_lives import what_lives_get
+
+    figures = what_lives_get()
+    if not figures.themes:
+        return None
+    return PageSection(key="projects-what-lives", title=_("Wat leeft er?"), slot=SLOT_HOME,
+                       template="projects/what_lives/home_section.html", context={"figures": figures}, order=40)
+
 
 @hooks.register("register_admin_urls")
 def register_commitments_admin_urls():

@@ -78,3 +78,15 @@ def test_personal_sections_data_and_delete(session):
     assert session.seats_taken == 0
     assert Registration.objects.count() == 1  # counts kept
     assert source.personal_sections(user) == []
+
+
+def test_signal_counts_themes_of_published_outcomes_by_session_date(held, django_assert_num_queries):
+    session, _regs = held
+    source = get_source("dialogues")
+    day = datetime.timedelta(days=1)
+    with django_assert_num_queries(1):
+        [count] = source.signal_counts(since=session.starts_at, until=session.starts_at + day)
+    assert (count.kind, count.kind_label, count.theme, count.area, count.count) == ("session", "Thema's uit bijeenkomsten", "groen", "", 1)
+    assert source.signal_counts(since=session.starts_at - day, until=session.starts_at) == []  # until is exclusive
+    services.outcome_unpublish(outcome_id=session.outcome.pk)
+    assert source.signal_counts(since=session.starts_at, until=session.starts_at + day) == []

@@ -91,3 +91,41 @@ def test_bulk_methods_agree_and_use_fixed_queries(source, setup, django_assert_n
         inputs = source.inputs_many([project, other])
     assert reach[project.pk] == source.reach(project) and reach[other.pk].participants == 0
     assert inputs[project.pk] == source.inputs(project) and len(inputs[other.pk]) == 1
+
+
+# --- what lives: areas, themes and signal counts ------------------------------------------------
+
+
+def test_areas_and_themes_for_what_lives(source, site):
+    from tests.geo.factories import ThemeFactory
+
+    AreaFactory(code="BU09990101", name="Centrum-Oost", kind="buurt")
+    AreaFactory(code="WK099901", name="Centrum")
+    ThemeFactory(name="Verkeer", sort_order=2)
+    ThemeFactory(name="Groen", sort_order=1)
+    assert [(a.code, a.name, a.kind) for a in source.areas()] == [
+        ("BU09990101", "Centrum-Oost", "buurt"), ("WK099901", "Centrum", "wijk")]
+    from projects import sources
+
+    assert [a.code for a in sources.areas()] == ["WK099901", "BU09990101"]  # wijken first
+    assert source.themes()[:2] == ["Groen", "Verkeer"]
+
+
+def test_signal_counts_initiatives_and_supports_in_the_period(source, setup, django_assert_num_queries):
+    import datetime
+
+    from django.utils import timezone
+
+    _project, first, second, *_ = setup
+    now = timezone.now()
+    with django_assert_num_queries(2):
+        counts = source.signal_counts(since=now - datetime.timedelta(days=1), until=now + datetime.timedelta(seconds=1))
+    by_kind = {(c.kind, c.area, c.theme): c for c in counts}
+    noord, zuid = first.area.code, second.area.code
+    initiative = by_kind[("initiative", noord, first.theme.name)]
+    assert (initiative.count, initiative.awaiting, initiative.answered, initiative.kind_label) == (1, 1, 1, "Initiatieven")
+    assert by_kind[("initiative", zuid, second.theme.name)].answered == 0
+    supports = by_kind[("support", noord, first.theme.name)]
+    assert (supports.count, supports.awaiting, supports.kind_label) == (2, 0, "Steunbetuigingen")
+    assert sum(c.count for c in counts if c.kind == "initiative") == 2  # the pending one is not counted
+    assert source.signal_counts(since=now - datetime.timedelta(days=2), until=now - datetime.timedelta(days=1)) == []

@@ -10,6 +10,7 @@ from home.demo import dialogues as demo_dialogues
 from home.demo import geo as demo_geo
 from home.demo import projects as demo_projects
 from home.demo import success as demo_success
+from home.demo import what_lives as demo_what_lives
 
 
 class Command(BaseCommand):
@@ -33,6 +34,7 @@ class Command(BaseCommand):
                 demo_geo.seed(stdout=self.stdout, projects=projects)
                 demo_success.seed(stdout=self.stdout, projects=projects)
                 demo_concerns.seed(stdout=self.stdout, projects=projects)
+                demo_what_lives.seed(stdout=self.stdout)
         finally:
             for logger, level in zip(loggers, levels):
                 logger.setLevel(level)
