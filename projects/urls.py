@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_accountability, views_results
+from . import views, views_accountability, views_results, views_search
 
 app_name = "projects"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("projecten/<int:project_id>/cijfers.csv", views_results.figures_csv, name="figures_csv"),
     path("projecten/<int:project_id>/verantwoording/", views_accountability.commitments_project, name="commitments_project"),
     path("verantwoording/", views_accountability.commitments_public, name="commitments"),
+    path("zoeken/", views_search.search, name="search"),
     path("raad/", views_results.council, name="council"),
     path("mijn/", views.my_data, name="my_data"),
     path("mijn/download/", views.my_data_download, name="my_data_download"),

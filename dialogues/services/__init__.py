@@ -8,7 +8,7 @@ loses or rolls back a registration. Callers import the package: ``from dialogues
 
 from .agreements import agreement_update
 from .common import STATE_MESSAGES, RegistrationError, hold_duration, waitlist_position
-from .outcomes import evaluation_submit, outcome_publish, outcome_unpublish
+from .outcomes import evaluation_submit, outcome_memory_refresh, outcome_publish, outcome_unpublish
 from .registrations import (
     registration_add_walk_in,
     registration_cancel,
