@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.sources import (
-    Commitment, CommitmentStatus, Evaluation, InputItem, MemoryDocument, Participant, PersonalSection, Reach,
+    AreaRef, Commitment, CommitmentStatus, Evaluation, InputItem, MemoryDocument, Participant, PersonalSection, Reach,
     UnknownCommitment,
 )
 
 from .execution import ADOPTED_STATUSES, initiative_execution_update
-from .models import Initiative, Moderation, Report, Status, Support
+from .models import Area, Initiative, Moderation, Report, Status, Support, Theme
 from .selectors import moderation_scope
 from .services import user_can_moderate
 
@@ -185,6 +185,14 @@ class InitiativeSource:
         except Initiative.DoesNotExist:
             raise UnknownCommitment(key) from None
         return self._commitment(initiative)
+
+    # --- the areas and themes the municipality knows (projects.sources: areas, themes) -------
+
+    def areas(self) -> list[AreaRef]:
+        return [AreaRef(code=code, name=name, kind=kind) for code, name, kind in Area.objects.values_list("code", "name", "kind")]
+
+    def themes(self) -> list[str]:
+        return list(Theme.objects.order_by("sort_order", "name").values_list("name", flat=True))
 
     # --- the memory (projects.sources: memory_documents) ------------------------------------
 
