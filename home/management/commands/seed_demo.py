@@ -7,6 +7,7 @@ from django.test.utils import override_settings
 
 from home.demo import dialogues as demo_dialogues
 from home.demo import geo as demo_geo
+from home.demo import memory as demo_memory
 from home.demo import projects as demo_projects
 
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
                 projects = demo_projects.seed(stdout=self.stdout)
                 demo_dialogues.seed(stdout=self.stdout, projects=projects)
                 demo_geo.seed(stdout=self.stdout, projects=projects)
+                demo_memory.seed(stdout=self.stdout)  # last: the search indexes what the others made
         finally:
             for logger, level in zip(loggers, levels):
                 logger.setLevel(level)
