@@ -29,6 +29,8 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from projects.conf import plugin_setting
+from projects.memory_entry import plain_text
+from projects.sources import MemoryDocument
 from projects.dates import format_datetime
 
 # The four phases of Appreciative Inquiry (Waarderend Onderzoek), explained at B1 level.
@@ -98,6 +100,21 @@ class DialogueRoundPage(Page):
 
     def get_project(self):
         return self.get_parent().specific
+
+    # The memory (projects/memory.py): the round is one document; its outcomes follow its publicness.
+    memory_kind = "round"
+
+    def memory_document(self) -> MemoryDocument:
+        parent = self.get_parent()
+        return MemoryDocument(
+            key=f"round:{self.pk}", kind="round", title=self.title,
+            body="\n".join(t for t in (self.theme, plain_text(self.introduction)) if t),
+            url=self.url or "", date=timezone.localdate(self.first_published_at or timezone.now()),
+            project_id=parent.pk if parent else None, themes=(self.theme,) if self.theme else (),
+        )
+
+    def memory_related_keys(self) -> list[str]:
+        return [f"outcome:{pk}" for pk in SessionOutcome.objects.filter(session__round=self).values_list("pk", flat=True)]
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import round_detail_context

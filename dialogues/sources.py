@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.sources import (
-    Activity, ActivityCategory, Commitment, CommitmentStatus, Evaluation, InputItem, Participant, PersonalSection, Reach,
-    SignalCount, UnknownCommitment,
+    Activity, ActivityCategory, Commitment, CommitmentStatus, Evaluation, InputItem, MemoryDocument, Participant,
+    PersonalSection, Reach, SignalCount, UnknownCommitment,
 )
 
 from .models import (
@@ -27,6 +27,7 @@ from .models import (
 )
 from .selectors import registration_list_for_user, session_has_outcome
 from .services.agreements import agreement_update
+from .services.outcomes import outcome_memory_key
 
 INVITED_STATUSES = (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED,
                     RegistrationStatus.ATTENDED, RegistrationStatus.NO_SHOW)
@@ -57,6 +58,11 @@ def _round_projects(projects) -> dict[int, int]:
 class DialogueSource:
     key = "dialogues"
     label = _("Dialoogbijeenkomsten")
+    # The memory: rounds and published outcomes (see memory_documents at the end of this module).
+    memory_kinds = {"round": _("Dialoogronde"), "outcome": _("Uitkomst van een bijeenkomst")}
+
+    def memory_documents(self, keys=None):
+        return memory_documents(keys)
 
     # One project at a time: the bulk versions below answer for a list of projects in a fixed
     # number of queries (projects.sources.participation_for, the council overview).
@@ -254,3 +260,55 @@ class DialogueSource:
         label = str(_("Thema's uit bijeenkomsten"))
         return [SignalCount(source=self.key, kind="session", kind_label=label, theme=row["tag__name"], area="", count=row["n"])
                 for row in rows]
+
+# --- the memory (projects.sources: memory_documents) ------------------------------------------
+
+
+def _memory_ids(keys, kind: str) -> list[int]:
+    prefix = f"{kind}:"
+    return [int(k[len(prefix):]) for k in keys if k.startswith(prefix) and k[len(prefix):].isdigit()]
+
+
+def memory_documents(keys=None):
+    """Live, public rounds (the page offers its document) and the published outcomes of their
+    sessions: summary, the phases' notes, themes, anonymous quotes and agreements."""
+    rounds = DialogueRoundPage.objects.live().public()
+    round_ids = None if keys is None else _memory_ids(keys, "round")
+    if round_ids is None or round_ids:
+        chosen = rounds if round_ids is None else rounds.filter(pk__in=round_ids)
+        for page in chosen.order_by("pk"):
+            yield page.memory_document()
+    outcome_ids = None if keys is None else _memory_ids(keys, "outcome")
+    if outcome_ids is not None and not outcome_ids:
+        return
+    outcomes = (
+        SessionOutcome.objects.filter(published_at__isnull=False, session__round__in=rounds)
+        .exclude(session__status=SessionStatus.CANCELLED)
+        .select_related("session__round").prefetch_related("quotes", "agreements", "tagged_items__tag").order_by("pk")
+    )
+    if outcome_ids is not None:
+        outcomes = outcomes.filter(pk__in=outcome_ids)
+    outcomes = list(outcomes)
+    projects = _projects_of_rounds({o.session.round for o in outcomes})
+    for outcome in outcomes:
+        session, page = outcome.session, outcome.session.round
+        parts = [outcome.summary]
+        parts += [f"{note['label']}: {note['notes']}" for note in outcome.phase_notes()]
+        parts += [f"“{q.text}”" for q in outcome.quotes.all()]
+        parts += [f"{a.what} ({a.who})" if a.who else a.what for a in outcome.agreements.all()]
+        yield MemoryDocument(
+            key=outcome_memory_key(outcome.pk), kind="outcome", title=f"{page.title}: {session.title}",
+            body="\n".join(p for p in parts if p), url=f"{page.url or ''}#outcome-{session.pk}",
+            date=timezone.localdate(session.starts_at), project_id=projects.get(page.pk),
+            themes=tuple(t.tag.name for t in outcome.tagged_items.all()),
+        )
+
+
+def _projects_of_rounds(rounds) -> dict[int, int]:
+    """{round pk: project pk}, in one query (a round sits directly under its project)."""
+    from projects.models import ProjectPage
+
+    steplen = DialogueRoundPage.steplen
+    paths = {r.path[:-steplen]: r.pk for r in rounds}
+    return {paths[path]: pk for pk, path in ProjectPage.objects.filter(path__in=paths).values_list("pk", "path")}
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -142,11 +143,18 @@ class OutcomeCreateView(generic.CreateView):
 
 
 class OutcomeEditView(InstancePermissionMixin, generic.EditView):
-    pass
+    def save_instance(self):
+        instance = super().save_instance()  # inside the view's transaction
+        services.outcome_memory_refresh(outcome_id=instance.pk)
+        return instance
 
 
 class OutcomeDeleteView(InstancePermissionMixin, generic.DeleteView):
-    pass
+    def delete_action(self):
+        outcome_id = self.object.pk
+        with transaction.atomic():
+            super().delete_action()
+            services.outcome_memory_refresh(outcome_id=outcome_id)
 
 
 class SessionOutcomeViewSet(ModelViewSet):

@@ -20,7 +20,7 @@ from wagtail.log_actions import log
 from projects.conf import absolute_url, site_config
 from projects.jobs import enqueue
 from projects.mail import mail_send
-from projects.sources import CommitmentStatus
+from projects.sources import CommitmentStatus, memory_changed
 
 from . import clustering
 from .selectors import moderation_scope
@@ -172,6 +172,8 @@ def initiative_create(
         photo.image.save(content.name, content, save=False)
         photo.save()
     clustering.cells_track(None, clustering.map_position(initiative))
+    if published:
+        memory_changed([_memory_key(initiative)])
     mail_send(
         to=submitter.email, template="geo/email/initiative_received",
         context={"initiative": initiative, "published": published, "url": absolute_url(initiative.get_absolute_url())},
@@ -181,6 +183,11 @@ def initiative_create(
 
 # What a moderator may correct; the audit log names the ones that changed.
 EDITABLE_FIELDS = ("title", "description", "theme_id", "lat", "lon", "no_location", "address", "area_id")
+
+
+def _memory_key(initiative: Initiative) -> str:
+    """The initiative's key in the search (geo.sources: memory_documents)."""
+    return f"initiative:{initiative.pk}"
 
 
 def _locked(initiative: Initiative) -> Initiative:
@@ -207,6 +214,7 @@ def initiative_publish(*, initiative: Initiative, moderator) -> Initiative:
     initiative.save(update_fields=["moderation", "rejection_reason", "published_at"])
     resolved = initiative.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
     clustering.cells_track(before, clustering.map_position(initiative))
+    memory_changed([_memory_key(initiative)])
     if was_public:
         if resolved:
             log(instance=initiative, action="geo.initiative_reports_resolve", user=moderator, data={"reports": resolved})
@@ -234,6 +242,7 @@ def initiative_reject(*, initiative: Initiative, moderator, reason: str) -> Init
     initiative.save(update_fields=["moderation", "rejection_reason"])
     resolved = initiative.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
     clustering.cells_track(before, None)
+    memory_changed([_memory_key(initiative)])
     log(instance=initiative, action="geo.initiative_reject", user=moderator, data={"reason": reason, "reports": resolved})
     if initiative.submitter_id and initiative.submitter.email:
         mail_send(to=initiative.submitter.email, template="geo/email/initiative_rejected", context={"initiative": initiative, "reason": reason})
@@ -265,6 +274,7 @@ def initiative_edit_by_moderator(
     clustering.cells_track(before, clustering.map_position(initiative))
     # Field names only: the old and new texts may hold the personal details that were removed.
     changed = [name for name in EDITABLE_FIELDS if getattr(initiative, name) != old[name]]
+    memory_changed([_memory_key(initiative)])
     log(instance=initiative, action="geo.initiative_edit", user=moderator, data={"fields": changed})
     return initiative
 
@@ -297,6 +307,7 @@ def initiative_set_status(*, initiative: Initiative, to_status: str, answer: str
         fields += ["execution_status", "execution_updated_at"]
     initiative.save(update_fields=fields)
     clustering.cells_track(before, clustering.map_position(initiative))  # the map's status filter
+    memory_changed([_memory_key(initiative)])
     log(instance=initiative, action="geo.initiative_status", user=by, data={"from": change.from_status, "to": to_status})
     from .tasks import status_change_notify
 
@@ -397,12 +408,13 @@ def area_import(*, data: dict, kind: str | None = None, code_field: str = "", na
 @transaction.atomic
 def initiative_areas_refresh() -> int:
     """Recompute the area of every initiative with a point (after importing new areas)."""
-    changed = 0
+    changed: list[int] = []
     for initiative in Initiative.objects.filter(lat__isnull=False).only("pk", "lat", "lon", "area_id").iterator(chunk_size=2000):
         area = area_for_point(lat=initiative.lat, lon=initiative.lon)
         if (area.pk if area else None) != initiative.area_id:
             Initiative.objects.filter(pk=initiative.pk).update(area=area)
-            changed += 1
+            changed.append(initiative.pk)
     if changed:
         clustering.cells_rebuild()  # the map's cells per area follow the new areas
-    return changed
+        memory_changed(f"initiative:{pk}" for pk in changed)  # the search's wijk filter too
+    return len(changed)

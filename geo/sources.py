@@ -6,10 +6,12 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.sources import (
-    AreaRef, Commitment, CommitmentStatus, Evaluation, InputItem, Participant, PersonalSection, Reach, SignalCount,
+    AreaRef, Commitment, CommitmentStatus, Evaluation, InputItem, MemoryDocument, Participant, PersonalSection, Reach,
+    SignalCount,
     UnknownCommitment,
 )
 
@@ -218,3 +220,51 @@ class InitiativeSource:
                         area=row["initiative__area__code"] or "", count=row["n"])
             for row in supports
         ]
+    # --- the memory (projects.sources: memory_documents) ------------------------------------
+
+    memory_kinds = {"initiative": _("Initiatief")}
+
+    def memory_documents(self, keys=None):
+        """Published initiatives: title, description, the address the initiative page shows,
+        status and the municipality's answer. Never who submitted or supported it."""
+        rows = Initiative.objects.filter(moderation=Moderation.PUBLISHED).select_related("theme", "area").order_by("pk")
+        if keys is not None:
+            ids = [int(k.split(":", 1)[1]) for k in keys if k.startswith("initiative:") and k.split(":", 1)[1].isdigit()]
+            if not ids:
+                return
+            rows = rows.filter(pk__in=ids)
+        # Chunks of 2,000 rows: a rebuild over 50,000 initiatives keeps memory flat.
+        for chunk in _chunks(rows.iterator(chunk_size=2000), 2000):
+            reactions = initiative_reaction_texts([i.pk for i in chunk])
+            for i in chunk:
+                status = str(Status(i.status).label)
+                parts = [i.description, i.address, str(_("Status: %(status)s") % {"status": status})]
+                if i.answer:
+                    parts.append(str(_("Antwoord van de gemeente: %(answer)s") % {"answer": i.answer}))
+                parts.extend(reactions.get(i.pk, ()))
+                yield MemoryDocument(
+                    key=f"initiative:{i.pk}", kind="initiative", title=i.title, body="\n".join(p for p in parts if p),
+                    url=i.get_absolute_url(), date=timezone.localdate(i.published_at or i.created_at),
+                    project_id=i.project_id, area=i.area.code if i.area else "", themes=(i.theme.name,),
+                )
+
+
+def initiative_reaction_texts(initiative_ids) -> dict[int, list[str]]:
+    """{initiative pk: the public texts of its visible reactions}, for the memory.
+
+    The place for reactions on initiatives (issue 11 item 5): return their texts here (one
+    query for all ``initiative_ids``, hidden reactions left out, never the author's name), and
+    call ``memory_changed([f"initiative:{pk}"])`` in the services that add, hide or show one.
+    """
+    return {}
+
+
+def _chunks(iterable, size):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -26,6 +26,12 @@ class ProjectsConfig(AppConfig):
         if plugin_setting("SITE_SETTINGS_MODEL") == DEFAULT_MODEL:
             register_setting(MunicipalitySettings, icon="site")
 
+        # The search's memory follows every write that calls projects.sources.memory_changed.
+        from .memory import memory_refresh
+        from .sources import memory_listen
+
+        memory_listen(memory_refresh)
+
         periodic_job("mail_retry_pending", mail_retry_pending, queue="mail", every=timedelta(minutes=5))
         periodic_job("mail_purge_old", mail_purge_old, daily_at=time(3, 30))
         periodic_job("policy_warn_contacts", policy_warn_contacts, daily_at=time(4, 15))

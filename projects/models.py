@@ -22,6 +22,8 @@ from .blocks import ContentBlock
 from .geometry import GeometryField
 from .panels import ComplianceStatusPanel, FollowerCountPanel
 from .site_settings import AbstractMunicipalitySettings, MunicipalitySettings  # noqa: F401 (models of this app)
+from .memory_entry import MemoryEntry, plain_text, stream_text  # noqa: F401 (the search's table, projects/memory.py)
+from .sources import MemoryDocument
 
 
 class LadderLevel(models.TextChoices):
@@ -164,6 +166,21 @@ class ProjectPage(Page):
     class Meta:
         verbose_name = _("participatieproject")
         verbose_name_plural = _("participatieprojecten")
+
+    # The memory (projects/memory.py): this page is one document, its decisions and adopted
+    # reports follow its publicness.
+    memory_kind = "project"
+
+    def memory_document(self):
+        return MemoryDocument(
+            key=f"project:{self.pk}", kind="project", title=self.title,
+            body=" ".join(t for t in (plain_text(self.summary), stream_text(self.body)) if t),
+            url=self.url or "", date=timezone.localdate(self.first_published_at or timezone.now()), project_id=self.pk,
+        )
+
+    def memory_related_keys(self) -> list[str]:
+        return ([f"decision:{pk}" for pk in self.decisions.values_list("pk", flat=True)]
+                + [f"report:{pk}" for pk in self.reports.values_list("pk", flat=True)])
 
     @property
     def ladder_explanation(self):
@@ -312,12 +329,21 @@ class ProjectUpdatePage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("date"), FieldPanel("intro"), FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
+    memory_kind = "news"  # one document of the memory (projects/memory.py)
     parent_page_types = ["projects.ProjectPage"]
     subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("projectnieuws")
         verbose_name_plural = _("projectnieuws")
+
+    def memory_document(self, project=None):
+        project = project or self.get_parent()
+        return MemoryDocument(
+            key=f"news:{self.pk}", kind="news", title=self.title,
+            body=" ".join(t for t in (plain_text(self.intro), stream_text(self.body)) if t),
+            url=self.url or "", date=self.date, project_id=project.pk if project else None,
+        )
 
 
 class ProjectFollow(models.Model):

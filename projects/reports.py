@@ -45,7 +45,7 @@ from .models import (
 )
 from .policy import compliance_evaluate, compliance_summary, goal_unassessed, policy_for
 from .selectors import goal_summary, phase_current, success_criterion_list
-from .sources import ProjectParticipation, activity_label, all_sources, item_label, participation_for
+from .sources import ProjectParticipation, activity_label, all_sources, item_label, memory_changed, participation_for
 
 # The report lists at most this many answered inputs per kind; the results page lists all.
 REPORT_ITEMS_MAX = 100
@@ -456,6 +456,7 @@ def report_freeze(*, project: ProjectPage, user=None) -> ParticipationReport:
     report.full_clean(exclude=["pdf"])
     report.save()
     log(instance=project, action="projects.report_freeze", user=report.vastgesteld_by, data={"version": version})
+    memory_changed([f"report:{report.pk}"])  # an adopted report is in the search
     enqueue(report_pdf_render, report.pk, retry=Retry(max=3, interval=[60, 300, 900]))
     return report
 

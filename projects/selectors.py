@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import re
+from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import Length, Substr
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -23,6 +28,7 @@ from .models import (
     ProjectUpdatePage,
     SuccessCriterion,
 )
+from .memory_entry import MemoryEntry, themes_value
 from .sections import project_sections
 from .sources import PersonalSection, all_sources
 
@@ -254,3 +260,110 @@ def page_delete_blockers(page) -> list[str]:
             _("Over “%(title)s” is al een e-mail naar de volgers gestuurd.") % {"title": notification.update.title}
         )
     return reasons
+
+
+# --- the memory: the search over everything public (projects/memory.py fills it) -------------
+
+SNIPPET_START, SNIPPET_STOP = "\x02", "\x03"  # never in a document (memory_entry.plain_text)
+SNIPPET_CHARS = 240
+
+
+@dataclass(frozen=True)
+class MemoryFilters:
+    """What the search page asks for; every field optional (validated by the view's form)."""
+
+    q: str = ""
+    kind: str = ""
+    project_id: int | None = None
+    area: str = ""
+    theme: str = ""
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+
+    @property
+    def any(self) -> bool:
+        return bool(self.q or self.kind or self.project_id or self.area or self.theme or self.since or self.until)
+
+
+def _search_backend_config() -> str | None:
+    from wagtail.search.backends import get_search_backend
+
+    return getattr(get_search_backend(), "config", None)
+
+
+def memory_search(filters: MemoryFilters):
+    """The memory's entries matching ``filters``: best match first for words (Dutch stemming
+    on PostgreSQL with ``SEARCH_CONFIG: "dutch"``), newest first without. Returns something a
+    Paginator pages: Wagtail's search results or a queryset; either way one query to count and
+    one per page, however many documents there are."""
+    entries = MemoryEntry.objects.all()
+    if filters.kind:
+        entries = entries.filter(kind=filters.kind)
+    if filters.project_id:
+        entries = entries.filter(project_id=filters.project_id)
+    if filters.area:
+        entries = entries.filter(area=filters.area)
+    if filters.theme:
+        entries = entries.filter(themes__contains=themes_value([filters.theme]))
+    if filters.since:
+        entries = entries.filter(date__gte=filters.since)
+    if filters.until:
+        entries = entries.filter(date__lte=filters.until)
+    if not filters.q:
+        return entries.order_by("-date", "-id")
+    from wagtail.search.backends import get_search_backend
+
+    return get_search_backend().search(filters.q, entries, operator="and")
+
+
+def memory_snippets(entries, q: str) -> dict[int, SafeString]:
+    """{entry pk: a short passage of its body with the matched words in <mark>}, escaped.
+
+    On PostgreSQL the database marks the words as the search matched them (``ts_headline``,
+    so "bomen" marks "boom"), for the whole page in one query; elsewhere a word-prefix match
+    in Python. Without words: the start of the body."""
+    entries = list(entries)
+    if not entries:
+        return {}
+    if not q:
+        return {e.pk: _escape_marked(_shorten(e.body)) for e in entries}
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchHeadline, SearchQuery
+
+        config = _search_backend_config() or "simple"
+        rows = MemoryEntry.objects.filter(pk__in=[e.pk for e in entries]).annotate(snippet=SearchHeadline(
+            "body", SearchQuery(q, config=config, search_type="plain"), config=config,
+            start_sel=SNIPPET_START, stop_sel=SNIPPET_STOP, max_words=40, min_words=20, max_fragments=2,
+            fragment_delimiter=" … ",
+        )).values_list("pk", "snippet")
+        return {pk: _escape_marked(snippet or "") for pk, snippet in rows}
+    return {e.pk: _escape_marked(_python_snippet(e.body, q)) for e in entries}
+
+
+def _shorten(text: str) -> str:
+    if len(text) <= SNIPPET_CHARS:
+        return text
+    return text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def _python_snippet(text: str, q: str) -> str:
+    words = [w for w in re.findall(r"\w+", q.lower()) if len(w) >= 2]
+    if not words:
+        return _shorten(text)
+    # A prefix of each word (its first five letters at most) stands in for stemming.
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w[:5]) for w in words) + r")\w*", re.IGNORECASE)
+    match = pattern.search(text)
+    start = max(0, (match.start() if match else 0) - 60)
+    window = text[start:start + SNIPPET_CHARS]
+    if start:
+        window = "… " + window.split(" ", 1)[-1]
+    if start + SNIPPET_CHARS < len(text):
+        window = window.rsplit(" ", 1)[0] + " …"
+    return pattern.sub(lambda m: f"{SNIPPET_START}{m.group(0)}{SNIPPET_STOP}", window)
+
+
+def _escape_marked(text: str) -> SafeString:
+    """Escape everything, then turn the highlight sentinels into <mark> elements: the only
+    HTML in a snippet is ours."""
+    escaped = escape(text)
+    return mark_safe(escaped.replace(SNIPPET_START, "<mark>").replace(SNIPPET_STOP, "</mark>"))  # noqa: S308

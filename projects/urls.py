@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_accountability, views_results, views_what_lives
+from . import views, views_accountability, views_results, views_search, views_what_lives
 
 app_name = "projects"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("verantwoording/", views_accountability.commitments_public, name="commitments"),
     path("wat-leeft-er/", views_what_lives.what_lives_page, name="what_lives"),
     path("wat-leeft-er/<str:code>/", views_what_lives.what_lives_area, name="what_lives_area"),
+    path("zoeken/", views_search.search, name="search"),
     path("raad/", views_results.council, name="council"),
     path("mijn/", views.my_data, name="my_data"),
     path("mijn/download/", views.my_data_download, name="my_data_download"),

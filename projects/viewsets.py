@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -25,6 +26,7 @@ from wagtail.permissions import register_permission_policy
 from .mail import RETRYABLE, mail_retry
 from .models import Decision, OutgoingMail, ProjectPage, ProjectPhase
 from .permissions import decision_policy, manageable_projects
+from .sources import memory_changed
 
 
 class DecisionFilterSet(WagtailFilterSet):
@@ -86,16 +88,30 @@ class DecisionIndexView(generic.IndexView):
         return super().get_base_queryset().filter(project__in=manageable_projects(self.request.user)).select_related("project")
 
 
-class DecisionCreateView(DecisionFormMixin, generic.CreateView):
+class DecisionMemoryMixin:
+    """A published decision is in the search: Wagtail's generic views save it inside their
+    transaction, and the memory follows in that same transaction."""
+
+    def save_instance(self):
+        instance = super().save_instance()
+        memory_changed([f"decision:{instance.pk}"])
+        return instance
+
+
+class DecisionCreateView(DecisionMemoryMixin, DecisionFormMixin, generic.CreateView):
     pass
 
 
-class DecisionEditView(DecisionInstanceMixin, DecisionFormMixin, generic.EditView):
+class DecisionEditView(DecisionMemoryMixin, DecisionInstanceMixin, DecisionFormMixin, generic.EditView):
     pass
 
 
 class DecisionDeleteView(DecisionInstanceMixin, generic.DeleteView):
-    pass
+    def delete_action(self):
+        key = f"decision:{self.object.pk}"
+        with transaction.atomic():
+            super().delete_action()
+            memory_changed([key])
 
 
 class DecisionHistoryView(DecisionInstanceMixin, generic.HistoryView):

@@ -10,7 +10,7 @@ under the lock. Callers import the package: ``from dialogues import services``.
 
 from .agreements import agreement_update
 from .common import STATE_MESSAGES, RegistrationError, hold_duration, waitlist_position
-from .outcomes import evaluation_submit, outcome_publish, outcome_unpublish
+from .outcomes import evaluation_submit, outcome_memory_refresh, outcome_publish, outcome_unpublish
 from .registrations import (
     registration_add_walk_in,
     registration_cancel,

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from projects.sources import memory_changed
+
 from ..models import Agreement, AgreementStatus, DialogueSession
 from ..permissions import can_manage_session
 
@@ -56,4 +58,6 @@ def agreement_update(
         data["due_date"] = due_date.isoformat()
     agreement.save(update_fields=["status", "progress_note", "who", "due_date", "updated_at"])
     log(instance=session, action="dialogues.agreement_update", user=by, data=data)
+    if data.get("who_changed"):
+        memory_changed([f"outcome:{agreement.outcome_id}"])  # who carries it out is in the search
     return agreement

@@ -19,7 +19,14 @@ from ..models import (
 )
 from django.utils import formats
 
+from projects.sources import memory_changed
+
 from .common import RegistrationError, _audit, _mail
+
+
+def outcome_memory_key(outcome_id: int) -> str:
+    """An outcome's key in the search (dialogues.sources: memory_documents)."""
+    return f"outcome:{outcome_id}"
 
 
 @transaction.atomic
@@ -44,6 +51,7 @@ def outcome_publish(*, outcome_id: int, by=None, now: datetime.datetime | None =
         for registration in session.registrations.filter(status=RegistrationStatus.ATTENDED).exclude(email=""):
             _mail(registration, session, "outcome_published", outcome=outcome)
         _audit(session, "outcome_publish", by, outcome_id=outcome.pk)
+        memory_changed([outcome_memory_key(outcome.pk)])
     return outcome
 
 
@@ -54,7 +62,15 @@ def outcome_unpublish(*, outcome_id: int, by=None) -> SessionOutcome:
         outcome.published_at = None
         outcome.save(update_fields=["published_at"])
         _audit(outcome.session, "outcome_unpublish", by, outcome_id=outcome.pk)
+        memory_changed([outcome_memory_key(outcome.pk)])
     return outcome
+
+
+@transaction.atomic
+def outcome_memory_refresh(*, outcome_id: int) -> None:
+    """An outcome's text, quotes or agreements were edited (the admin's outcome form saves
+    them through Wagtail's generic views): the search follows, in the edit's transaction."""
+    memory_changed([outcome_memory_key(outcome_id)])
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.test.utils import override_settings
 from home.demo import concerns as demo_concerns
 from home.demo import dialogues as demo_dialogues
 from home.demo import geo as demo_geo
+from home.demo import memory as demo_memory
 from home.demo import projects as demo_projects
 from home.demo import success as demo_success
 from home.demo import what_lives as demo_what_lives
@@ -35,6 +36,7 @@ class Command(BaseCommand):
                 demo_success.seed(stdout=self.stdout, projects=projects)
                 demo_concerns.seed(stdout=self.stdout, projects=projects)
                 demo_what_lives.seed(stdout=self.stdout)
+                demo_memory.seed(stdout=self.stdout)  # last: the search indexes what the others made
         finally:
             for logger, level in zip(loggers, levels):
                 logger.setLevel(level)
