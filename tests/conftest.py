@@ -39,6 +39,18 @@ def pytest_collection_modifyitems(items):
             item.fixturenames.append("django_db_serialized_rollback")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with the faster reset between transactional tests
+    (tests/db_reset.py: same result as Django's flush and serialized rollback)."""
+    from tests import db_reset
+
+    with django_db_blocker.unblock():
+        undo = db_reset.install()
+    yield
+    undo()
+
+
 @pytest.fixture(autouse=True)
 def _service_markers(request):
     """Skip (locally) tests whose service is missing; CI turns that into a failure."""
