@@ -39,6 +39,34 @@ def pytest_collection_modifyitems(items):
             item.fixturenames.append("django_db_serialized_rollback")
 
 
+def pytest_collection_finish(session):
+    """Test modules that need minutes of mostly waiting (tests/plugin: a wheel installed into a
+    fresh virtualenv from PyPI) define ``start_build()``; start it now, so it overlaps the tests
+    that run before them instead of adding its minutes to the run."""
+    if session.config.option.collectonly:
+        return
+    started = set()
+    for item in session.items:
+        module = getattr(item, "module", None)
+        if module is not None and hasattr(module, "start_build") and module.__name__ not in started:
+            started.add(module.__name__)
+            # pytest's own temporary directory (as tmp_path_factory gives), kept and pruned by pytest.
+            factory = getattr(session.config, "_tmp_path_factory", None)
+            module.start_build(factory.mktemp("fresh_host") if factory else None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with the faster reset between transactional tests
+    (tests/db_reset.py: same result as Django's flush and serialized rollback)."""
+    from tests import db_reset
+
+    with django_db_blocker.unblock():
+        undo = db_reset.install()
+    yield
+    undo()
+
+
 @pytest.fixture(autouse=True)
 def _service_markers(request):
     """Skip (locally) tests whose service is missing; CI turns that into a failure."""

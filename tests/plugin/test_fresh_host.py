@@ -10,6 +10,7 @@ backend (a file per mail) and SITE_URL are changed after the README blocks, for 
 
 from __future__ import annotations
 
+import concurrent.futures
 import http.cookiejar
 import os
 import re
@@ -17,6 +18,8 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -104,14 +107,36 @@ print(f"PROJECT_URL={project.url} SESSION_ID={session.pk} AREA_ID={wijk.pk} THEM
 '''
 
 
-@pytest.fixture(scope="module")
-def fresh_host(tmp_path_factory):
+_BUILD: concurrent.futures.Future | None = None
+
+
+def start_build(root: Path | None = None):
+    """Start building the wheel and its virtualenv in a thread (called by tests/conftest.py once
+    collection has selected this module). It is mostly waiting on PyPI and the disk, minutes of
+    it, so it runs while the tests before this module do; the fixture then waits for it."""
+    global _BUILD
+    if _BUILD is None:
+        env = {key: value for key, value in os.environ.items()
+               if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "PYTEST_"))}
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        _BUILD = concurrent.futures.Future()
+        root = root or Path(tempfile.mkdtemp(prefix="fresh_host_"))
+
+        def run():
+            try:
+                _BUILD.set_result(_build(root, env))
+            except BaseException as error:  # noqa: BLE001 - handed to the fixture, which raises it
+                _BUILD.set_exception(error)
+
+        # A daemon: a run that stops early (-x) does not wait minutes for a build nobody uses.
+        threading.Thread(target=run, name="fresh-host-build", daemon=True).start()
+    return _BUILD
+
+
+def _build(root: Path, env: dict) -> Path | None:
+    """The wheel installed into root/venv; None without network to PyPI."""
     if not _pypi_reachable():
-        pytest.skip("no network to PyPI: cannot install a fresh virtualenv")
-    root = tmp_path_factory.mktemp("fresh_host")
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "PYTEST_"))}
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
+        return None
 
     # Build from a copy, so the build leaves nothing in the working tree.
     source = root / "source"
@@ -128,7 +153,23 @@ def fresh_host(tmp_path_factory):
     _run([sys.executable, "-m", "venv", str(root / "venv")], cwd=root, env=env)
     venv_bin = root / "venv" / "bin"
     _run([str(venv_bin / "pip"), "install", "-q", str(wheel), "-c", str(constraints)], cwd=root, env=env, timeout=600)
+    return root
 
+
+@pytest.fixture(scope="module")
+def fresh_host():
+    build = start_build()
+    root = build.result()
+    if root is None:
+        pytest.skip("no network to PyPI: cannot install a fresh virtualenv")
+    yield from _serve(root)
+
+
+def _serve(root: Path):
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "PYTEST_"))}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    venv_bin = root / "venv" / "bin"
     site = root / "site"
     site.mkdir()
     _run([str(venv_bin / "wagtail"), "start", "mysite", str(site)], cwd=root, env=env)
