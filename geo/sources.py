@@ -14,6 +14,7 @@ from projects.sources import (
 
 from .execution import ADOPTED_STATUSES, initiative_execution_update
 from .models import Initiative, Moderation, Report, Status, Support
+from .reactions import reactions_of_user
 from .selectors import moderation_scope
 from .services import user_can_moderate
 
@@ -109,12 +110,13 @@ class InitiativeSource:
         supported = list(
             Initiative.objects.filter(supports__user=user).order_by("-created_at").only("pk", "title", "status", "moderation")
         )
-        if not initiatives and not supported:
+        reactions = list(reactions_of_user(user)[:50])
+        if not initiatives and not supported and not reactions:
             return []
         return [
             PersonalSection(
                 key="initiatives", title=str(_("Mijn initiatieven")), template="geo/my_initiatives.html",
-                context={"my_initiatives": initiatives, "supported_initiatives": supported}, order=30,
+                context={"my_initiatives": initiatives, "supported_initiatives": supported, "my_reactions": reactions}, order=30,
             )
         ]
 
@@ -136,12 +138,19 @@ class InitiativeSource:
                 {"initiative": r.initiative.title, "reason": r.reason, "created_at": r.created_at.isoformat()}
                 for r in Report.objects.filter(reporter=user).select_related("initiative").order_by("created_at")
             ],
+            "reactions": [
+                {"initiative": r.initiative.title, "body": r.body, "reply": r.parent_id is not None, "created_at": r.created_at.isoformat(),
+                 "hidden_reason": r.hidden_reason}
+                for r in reactions_of_user(user).order_by("created_at", "pk")
+            ],
         }
 
     def personal_data_delete(self, user) -> None:
+        from .reaction_services import reactions_personal_data_erase
         from .services import personal_data_erase
 
         personal_data_erase(user=user)
+        reactions_personal_data_erase(user=user)
 
     # --- accountability (projects.sources: commitments) -------------------------------------
 
