@@ -77,7 +77,7 @@ def test_personal_data_delete(source, setup):
     second.refresh_from_db()
     assert first.submitter is None and first.moderation == Moderation.PUBLISHED
     assert second.support_count == Support.objects.filter(initiative=second).count() == 1
-    assert source.personal_data(anna) == {"initiatives": [], "supports": [], "reports": []}
+    assert source.personal_data(anna) == {"initiatives": [], "supports": [], "reports": [], "reactions": []}
     assert source.personal_sections(anna) == []
 
 
