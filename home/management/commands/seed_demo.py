@@ -8,6 +8,7 @@ from django.test.utils import override_settings
 from home.demo import dialogues as demo_dialogues
 from home.demo import geo as demo_geo
 from home.demo import projects as demo_projects
+from home.demo import reactions as demo_reactions
 
 
 class Command(BaseCommand):
@@ -29,6 +30,7 @@ class Command(BaseCommand):
                 projects = demo_projects.seed(stdout=self.stdout)
                 demo_dialogues.seed(stdout=self.stdout, projects=projects)
                 demo_geo.seed(stdout=self.stdout, projects=projects)
+                demo_reactions.seed(stdout=self.stdout)
         finally:
             for logger, level in zip(loggers, levels):
                 logger.setLevel(level)
