@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 
+from projects.conf import absolute_url
 from projects.mail import mail_send
 
-from .models import StatusChange, Support
+from .models import Reaction, StatusChange, Support
+from .reaction_services import updates_stop_token
 
 
 def status_change_notify(change_id: int) -> int:
@@ -43,12 +46,6 @@ def reaction_notify(reaction_id: int) -> int:
     """Email the initiative's submitter and the supporters who asked to be kept informed about
     a new reaction (never its author; nothing for a reaction hidden or erased meanwhile).
     Each mail carries the person's own "stop these emails" link. Returns the count."""
-    from django.urls import reverse
-
-    from projects.conf import absolute_url
-
-    from .models import Reaction
-    from .reaction_services import updates_stop_token
     from .services import status_change_url
 
     reaction = Reaction.objects.select_related("initiative__submitter").filter(pk=reaction_id).first()

@@ -16,9 +16,10 @@ from projects.conf import plugin_setting, site_config
 from projects.models import ProjectPage
 
 from . import services
-from .forms import FilterForm, InitiativeForm, ReportForm
+from .forms import FilterForm, InitiativeForm, ReactionForm, ReportForm
 from .models import Initiative, Moderation
 from .ratelimit import rate_limit_hit
+from .reactions import reaction_thread
 from .selectors import initiative_get_own_unpublished, initiative_get_public, initiative_list_public, map_page_get
 
 PAGE_SIZE = 20
@@ -119,9 +120,6 @@ def initiative_detail(request, pk: int):
 def initiative_detail_response(request, initiative: Initiative, *, own_unpublished: bool = False, reaction_form=None, status: int = 200):
     """Render the initiative page; ``reaction_form`` is a bound form with errors to show in
     place (the main box, or the reply box of the reaction it answers)."""
-    from .forms import ReactionForm
-    from .reactions import reaction_thread
-
     thread = [] if own_unpublished else reaction_thread(initiative, user=request.user)
     bound_reply_to = getattr(reaction_form, "reply_to", None)
     for item in thread:
