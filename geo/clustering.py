@@ -220,6 +220,7 @@ def _single(row: dict) -> dict:
             "status": row["status"],
             "theme": row["theme__name"],
             "supporters": row["support_count"],
+            "reactions": row["reaction_count"],
         },
     }
 
@@ -249,7 +250,7 @@ def features(query: MapQuery) -> list[dict]:
         rows = list(
             _in_bbox(public, query.bbox)
             .order_by("-support_count", "pk")
-            .values("pk", "lat", "lon", "title", "status", "theme__name", "support_count")[: MAX_FEATURES + 1]
+            .values("pk", "lat", "lon", "title", "status", "theme__name", "support_count", "reaction_count")[: MAX_FEATURES + 1]
         )
         if len(rows) <= MAX_FEATURES:
             return [_single(r) for r in rows]
@@ -281,7 +282,7 @@ def _singles_if_few(public, bbox, clusters: list[dict]) -> list[dict]:
     if sum(c["properties"]["count"] for c in clusters) > SINGLES_UP_TO:
         return clusters
     rows = _in_bbox(public, bbox).order_by("-support_count", "pk").values(
-        "pk", "lat", "lon", "title", "status", "theme__name", "support_count"
+        "pk", "lat", "lon", "title", "status", "theme__name", "support_count", "reaction_count"
     )[:SINGLES_UP_TO]
     return [_single(r) for r in rows]
 

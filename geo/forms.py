@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import geocoding
-from .models import DESCRIPTION_MAX, MAX_PHOTOS, TITLE_MAX, Area, Status, Theme
+from .models import DESCRIPTION_MAX, MAX_PHOTOS, REACTION_MAX, TITLE_MAX, Area, Status, Theme
 from .photos import photo_prepare
 from .selectors import WITHOUT_PROJECT
 
@@ -185,3 +185,27 @@ class QueueFilterForm(forms.Form):
             return None
         value = self.cleaned_data["project"]
         return WITHOUT_PROJECT if value == WITHOUT_PROJECT else self.projects[value]
+
+
+class ReactionForm(forms.Form):
+    """A reaction or, with ``parent``, a reply. Plain text: the page escapes it."""
+
+    body = forms.CharField(
+        label=_("Uw reactie"), max_length=REACTION_MAX, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Hoogstens 2000 tekens. Zet hier geen namen, adressen of telefoonnummers in."),
+        error_messages={"required": _("Schrijf uw reactie."), "max_length": _("Uw reactie is te lang: hoogstens %(limit_value)d tekens, u heeft er %(show_value)d.")},
+    )
+
+    def __init__(self, *args, reply_to: int | None = None, **kwargs):
+        # One form per reply box: its own prefix keeps ids unique and errors at the right box.
+        self.reply_to = reply_to
+        super().__init__(*args, prefix=f"antwoord-{reply_to}" if reply_to else "reactie", **kwargs)
+        if reply_to:
+            self.fields["body"].label = _("Uw antwoord")
+
+
+class ReactionHideForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden (iedereen ziet deze bij de reactie)"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Schrijf op waarom u deze reactie verbergt. Iedereen ziet die reden.")},
+    )

@@ -119,6 +119,9 @@ class Initiative(models.Model):
     rejection_reason = models.TextField(_("reden van afwijzing"), blank=True)
     moderator_note = models.TextField(_("notitie van de moderator"), blank=True)
     support_count = models.PositiveIntegerField(_("steunbetuigingen"), default=0)
+    # Visible reactions (not hidden, not erased), kept by geo.reaction_services with F(): the map
+    # popup and the lists show it without counting rows.
+    reaction_count = models.PositiveIntegerField(_("reacties"), default=0)
     created_at = models.DateTimeField(_("ingediend op"), default=timezone.now, db_index=True)
     published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
     answered_at = models.DateTimeField(_("eerste antwoord op"), null=True, blank=True)
@@ -232,6 +235,68 @@ class Report(models.Model):
         verbose_name = _("melding")
         verbose_name_plural = _("meldingen")
         indexes = [models.Index(fields=["resolved_at"], name="geo_report_open")]
+
+
+REACTION_MAX = 2000
+
+
+class Reaction(models.Model):
+    """A resident's reaction on a published initiative, or a reply to one (one level deep: a
+    reply to a reply hangs under the same top-level reaction). Writes: ``geo.reaction_services``.
+
+    Never deleted by a resident's erasure: the author is removed and ``erased`` set, so the
+    replies keep their place in the thread. A moderator hides one with a public reason."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="reactions")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("reactie op"), null=True, blank=True, on_delete=models.CASCADE, related_name="replies",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("schrijver"), null=True, blank=True, on_delete=models.SET_NULL, related_name="initiative_reactions",
+    )
+    body = models.TextField(_("reactie"), max_length=REACTION_MAX)
+    created_at = models.DateTimeField(_("geplaatst op"), default=timezone.now)
+    erased = models.BooleanField(_("verwijderd door de schrijver"), default=False)
+    hidden_at = models.DateTimeField(_("verborgen op"), null=True, blank=True)
+    hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    hidden_reason = models.CharField(_("reden van verbergen"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("reactie")
+        verbose_name_plural = _("reacties")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["initiative", "created_at"], name="geo_reaction_thread"),
+            models.Index(fields=["created_at"], name="geo_reaction_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="geo_reaction_body_not_empty"),
+            models.CheckConstraint(
+                condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""), name="geo_reaction_hidden_with_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return self.body[:60]
+
+    @property
+    def is_visible(self) -> bool:
+        return self.hidden_at is None and not self.erased
+
+
+class ReactionReport(models.Model):
+    """A resident's flag on a reaction (once per resident); open ones put it in the moderators' queue."""
+
+    reaction = models.ForeignKey(Reaction, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("melding over een reactie")
+        verbose_name_plural = _("meldingen over reacties")
+        indexes = [models.Index(fields=["resolved_at"], name="geo_reactionreport_open")]
+        constraints = [models.UniqueConstraint(fields=["reaction", "reporter"], name="geo_reactionreport_once_per_user")]
 
 
 class MapCell(models.Model):

@@ -9,6 +9,7 @@ DEFAULT_LIMITS = {  # action: (how many, per seconds)
     "submit": (5, 3600),
     "support": (30, 600),
     "report": (10, 3600),
+    "react": (10, 600),
 }
 
 

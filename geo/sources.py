@@ -17,6 +17,7 @@ from projects.sources import (
 
 from .execution import ADOPTED_STATUSES, initiative_execution_update
 from .models import Area, Initiative, Moderation, Report, Status, Support, Theme
+from .reactions import reaction_signal_counts, reaction_texts, reactions_of_user
 from .selectors import moderation_scope
 from .services import user_can_moderate
 
@@ -112,12 +113,13 @@ class InitiativeSource:
         supported = list(
             Initiative.objects.filter(supports__user=user).order_by("-created_at").only("pk", "title", "status", "moderation")
         )
-        if not initiatives and not supported:
+        reactions = list(reactions_of_user(user)[:50])
+        if not initiatives and not supported and not reactions:
             return []
         return [
             PersonalSection(
                 key="initiatives", title=str(_("Mijn initiatieven")), template="geo/my_initiatives.html",
-                context={"my_initiatives": initiatives, "supported_initiatives": supported}, order=30,
+                context={"my_initiatives": initiatives, "supported_initiatives": supported, "my_reactions": reactions}, order=30,
             )
         ]
 
@@ -139,12 +141,19 @@ class InitiativeSource:
                 {"initiative": r.initiative.title, "reason": r.reason, "created_at": r.created_at.isoformat()}
                 for r in Report.objects.filter(reporter=user).select_related("initiative").order_by("created_at")
             ],
+            "reactions": [
+                {"initiative": r.initiative.title, "body": r.body, "reply": r.parent_id is not None, "created_at": r.created_at.isoformat(),
+                 "hidden_reason": r.hidden_reason}
+                for r in reactions_of_user(user).order_by("created_at", "pk")
+            ],
         }
 
     def personal_data_delete(self, user) -> None:
+        from .reaction_services import reactions_personal_data_erase
         from .services import personal_data_erase
 
         personal_data_erase(user=user)
+        reactions_personal_data_erase(user=user)
 
     # --- accountability (projects.sources: commitments) -------------------------------------
 
@@ -200,7 +209,8 @@ class InitiativeSource:
 
     def signal_counts(self, *, since, until) -> list[SignalCount]:
         """Published initiatives by the day they came in, and supports by the day they were
-        given (for the initiative's theme and area), grouped in the database: two queries."""
+        given, and visible reactions by the day they were written (both for the initiative's
+        theme and area), grouped in the database: three queries."""
         initiatives = (
             Initiative.objects.filter(moderation=Moderation.PUBLISHED, created_at__gte=since, created_at__lt=until)
             .values("theme__name", "area__code")
@@ -219,7 +229,8 @@ class InitiativeSource:
             SignalCount(source=self.key, kind="support", kind_label=support_label, theme=row["initiative__theme__name"],
                         area=row["initiative__area__code"] or "", count=row["n"])
             for row in supports
-        ]
+        ] + reaction_signal_counts(since=since, until=until)
+
     # --- the memory (projects.sources: memory_documents) ------------------------------------
 
     memory_kinds = {"initiative": _("Initiatief")}
@@ -235,7 +246,7 @@ class InitiativeSource:
             rows = rows.filter(pk__in=ids)
         # Chunks of 2,000 rows: a rebuild over 50,000 initiatives keeps memory flat.
         for chunk in _chunks(rows.iterator(chunk_size=2000), 2000):
-            reactions = initiative_reaction_texts([i.pk for i in chunk])
+            reactions = reaction_texts([i.pk for i in chunk])
             for i in chunk:
                 status = str(Status(i.status).label)
                 parts = [i.description, i.address, str(_("Status: %(status)s") % {"status": status})]
@@ -248,15 +259,6 @@ class InitiativeSource:
                     project_id=i.project_id, area=i.area.code if i.area else "", themes=(i.theme.name,),
                 )
 
-
-def initiative_reaction_texts(initiative_ids) -> dict[int, list[str]]:
-    """{initiative pk: the public texts of its visible reactions}, for the memory.
-
-    The place for reactions on initiatives (issue 11 item 5): return their texts here (one
-    query for all ``initiative_ids``, hidden reactions left out, never the author's name), and
-    call ``memory_changed([f"initiative:{pk}"])`` in the services that add, hide or show one.
-    """
-    return {}
 
 
 def _chunks(iterable, size):

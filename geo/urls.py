@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, views
+from . import api, reaction_views, views
 
 app_name = "geo"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("initiatief/<int:pk>/steunen/", views.support, name="support"),
     path("initiatief/<int:pk>/steun-intrekken/", views.unsupport, name="unsupport"),
     path("initiatief/<int:pk>/melden/", views.report, name="report"),
+    path("initiatief/<int:pk>/reageren/", reaction_views.react, name="react"),
+    path("initiatief/<int:pk>/reacties/<int:reaction_id>/melden/", reaction_views.reaction_report, name="reaction_report"),
+    path("initiatief/berichten/stoppen/<str:token>/", reaction_views.updates_stop, name="updates_stop"),
     path("api/geo/initiatives/", api.initiatives_layer, name="api_initiatives"),
     path("api/geo/areas/", api.areas_layer, name="api_areas"),
     path("api/geo/adres/", api.address_suggest, name="api_address"),

@@ -17,9 +17,10 @@ from projects.conf import plugin_setting, site_config
 from projects.models import ProjectPage
 
 from . import services
-from .forms import FilterForm, InitiativeForm, ReportForm
+from .forms import FilterForm, InitiativeForm, ReactionForm, ReportForm
 from .models import Initiative, Moderation
 from .ratelimit import rate_limit_hit
+from .reactions import reaction_thread
 from .selectors import initiative_get_own_unpublished, initiative_get_public, initiative_list_public, map_page_get
 
 PAGE_SIZE = 20
@@ -41,6 +42,9 @@ def map_labels() -> dict:
         "chosen": _("Gekozen:"),
         # geo.js puts the number of initiatives in a group in place of {n}.
         "cluster": _("{n} initiatieven. Klik om in te zoomen."),
+        # The popup of one initiative: its visible reactions ({n} is the number).
+        "reactions_one": _("1 reactie"),
+        "reactions": _("{n} reacties"),
     }
 
 
@@ -111,6 +115,18 @@ def initiative_detail(request, pk: int):
         initiative = initiative_get_own_unpublished(pk, user=request.user)
     if initiative is None:
         raise Http404(_("Dit initiatief bestaat niet of is (nog) niet openbaar."))
+    return initiative_detail_response(request, initiative, own_unpublished=own_unpublished)
+
+
+def initiative_detail_response(request, initiative: Initiative, *, own_unpublished: bool = False, reaction_form=None, status: int = 200):
+    """Render the initiative page; ``reaction_form`` is a bound form with errors to show in
+    place (the main box, or the reply box of the reaction it answers)."""
+    thread = [] if own_unpublished else reaction_thread(initiative, user=request.user)
+    bound_reply_to = getattr(reaction_form, "reply_to", None)
+    for item in thread:
+        if item.reaction.hidden_at is None:
+            item.reply_form = reaction_form if bound_reply_to == item.reaction.pk else ReactionForm(reply_to=item.reaction.pk)
+    can_react = request.user.is_authenticated and services.user_is_verified(request.user)
     response = render(
         request,
         "geo/initiative_detail.html",
@@ -119,7 +135,11 @@ def initiative_detail(request, pk: int):
             "history": [] if own_unpublished else list(initiative.status_changes.all()),
             "own_unpublished": own_unpublished, "can_moderate": services.user_can_moderate(request.user, initiative), "map_url": map_url(),
             "map_config": {**_map_base_config(request), "point": [initiative.lat, initiative.lon]} if initiative.lat is not None else None,
+            "thread": thread, "can_react": can_react,
+            "reaction_form": reaction_form if reaction_form is not None and bound_reply_to is None else ReactionForm(),
+            "reaction_login_url": reverse("account_login") + "?" + urlencode({"next": initiative.get_absolute_url() + "#reacties"}),
         },
+        status=status,
     )
     if own_unpublished:
         # Only its submitter sees this page: no search engine, no shared cache.

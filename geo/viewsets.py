@@ -15,9 +15,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import services
-from .forms import ModeratorEditForm, QueueFilterForm, RejectForm, StatusForm
-from .models import Area, Initiative, Moderation, Theme
+from . import reaction_services, services
+from .forms import ModeratorEditForm, QueueFilterForm, ReactionHideForm, RejectForm, StatusForm
+from .models import Area, Initiative, Moderation, Reaction, Theme
+from .reactions import reaction_moderation_list, reaction_open_report_count
 from .selectors import initiative_log_entries, moderation_list_all, moderation_projects, moderation_queue, moderation_scope
 
 
@@ -52,7 +53,7 @@ def queue_view(request):
         return TemplateResponse(request, "geo/admin/queue.html", {"initiatives": [], "show": show, "filter_form": form}, status=400)
     initiatives = moderation_list_all(project=project, within=within) if show == "alle" else moderation_queue(project=project, within=within)
     return TemplateResponse(request, "geo/admin/queue.html", {
-        "initiatives": initiatives, "show": show, "filter_form": form,
+        "initiatives": initiatives, "show": show, "filter_form": form, "reported_reactions": reaction_open_report_count(within=within),
         "project_query": f"&project={form.cleaned_data['project']}" if form.is_bound and form.cleaned_data.get("project") else "",
     })
 
@@ -111,6 +112,42 @@ def initiative_view(request, pk: int):
     })
 
 
+@moderator_required
+def reactions_view(request):
+    """Reported reactions the user may moderate: hide one with a public reason, or let it stand."""
+    within = moderation_scope(request.user)
+    failed = None
+    if request.method == "POST":
+        raw = request.POST.get("reaction", "")
+        if not raw.isdigit():
+            return TemplateResponse(request, "geo/admin/reactions.html", {"rows": [], "bad_action": True}, status=400)
+        reaction = get_object_or_404(Reaction, pk=int(raw))
+        action = request.POST.get("action")
+        try:
+            if action == "hide":
+                form = ReactionHideForm(request.POST, prefix=f"hide-{reaction.pk}")
+                if form.is_valid():
+                    reaction_services.reaction_hide(reaction=reaction, moderator=request.user, reason=form.cleaned_data["reason"])
+                    messages.success(request, _("De reactie is verborgen. Iedereen ziet de reden."))
+                    return redirect("geo_moderation:reactions")
+                failed = (reaction.pk, form)
+            elif action == "dismiss":
+                reaction_services.reaction_reports_dismiss(reaction=reaction, moderator=request.user)
+                messages.success(request, _("De meldingen zijn afgehandeld. De reactie blijft staan."))
+                return redirect("geo_moderation:reactions")
+            else:
+                return TemplateResponse(request, "geo/admin/reactions.html", {"rows": [], "bad_action": True}, status=400)
+        except ValidationError as exc:
+            form = ReactionHideForm(request.POST, prefix=f"hide-{reaction.pk}")
+            _apply_errors(form, exc)
+            failed = (reaction.pk, form)
+    rows = []
+    for reaction in reaction_moderation_list(within=within):
+        form = failed[1] if failed and failed[0] == reaction.pk else ReactionHideForm(prefix=f"hide-{reaction.pk}")
+        rows.append({"reaction": reaction, "form": form})
+    return TemplateResponse(request, "geo/admin/reactions.html", {"rows": rows}, status=400 if failed else 200)
+
+
 class ModerationViewSet(ViewSet):
     menu_label = gettext_lazy("Initiatieven")
     icon = "pick"
@@ -125,6 +162,7 @@ class ModerationViewSet(ViewSet):
         return [
             path("", queue_view, name="queue"),
             path("<int:pk>/", initiative_view, name="initiative"),
+            path("reacties/", reactions_view, name="reactions"),
         ]
 
 

@@ -109,3 +109,26 @@ EDIT_FIELD_LABELS = {
     "title": _("titel"), "description": _("beschrijving"), "theme_id": _("thema"), "lat": _("plek"), "lon": _("plek"),
     "no_location": _("geen specifieke plek"), "address": _("adres"), "area_id": _("wijk"),
 }
+
+
+@hooks.register("register_log_actions")
+def register_reaction_log_actions(actions):
+    """Moderating reactions, logged on their initiative (``geo.reaction_services``): the
+    reaction's number and the public reason, never its text or author."""
+
+    @actions.register_action("geo.reaction_hide")
+    class ReactionHide(LogFormatter):
+        label = _("Reactie verborgen")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            return gettext("Reactie %(id)s verborgen. Reden: %(reason)s") % {"id": data.get("reaction", ""), "reason": data.get("reason", "")}
+
+    @actions.register_action("geo.reaction_reports_dismiss")
+    class ReactionReportsDismiss(LogFormatter):
+        label = _("Meldingen over reactie afgehandeld")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            return gettext("Meldingen over reactie %(id)s afgehandeld, de reactie blijft staan (%(n)s)") % {
+                "id": data.get("reaction", ""), "n": data.get("reports", 0)}

@@ -25,3 +25,23 @@ def test_demo_has_adopted_initiatives_with_who_and_due_date_on_the_accountabilit
     assert carried.exists() and carried.filter(due_date__isnull=False).exists()
     html = client.get("/verantwoording/").content.decode()
     assert carried.first().title in html and "Gemeente, team Buitenruimte" in html
+
+
+def test_demo_has_reactions_and_replies_over_wijken_and_months_and_is_idempotent(client, site):
+    from geo.models import Reaction, ReactionReport
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    visible = Reaction.objects.filter(hidden_at__isnull=True, erased=False)
+    assert visible.filter(parent__isnull=False).exists()
+    assert visible.values("initiative__area").distinct().count() >= 4
+    months = {(d.year, d.month) for d in visible.values_list("created_at", flat=True)}
+    assert len(months) >= 3
+    assert Reaction.objects.filter(hidden_at__isnull=False).exists()
+    assert ReactionReport.objects.filter(resolved_at__isnull=True).exists()
+    for initiative in Initiative.objects.filter(reactions__isnull=False).distinct():
+        assert initiative.reaction_count == visible.filter(initiative=initiative).count()
+    counts = Reaction.objects.count()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert Reaction.objects.count() == counts
+    shown = visible.select_related("initiative").first()
+    assert shown.body in client.get(shown.initiative.get_absolute_url()).content.decode()

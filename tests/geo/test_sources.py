@@ -77,7 +77,7 @@ def test_personal_data_delete(source, setup):
     second.refresh_from_db()
     assert first.submitter is None and first.moderation == Moderation.PUBLISHED
     assert second.support_count == Support.objects.filter(initiative=second).count() == 1
-    assert source.personal_data(anna) == {"initiatives": [], "supports": [], "reports": []}
+    assert source.personal_data(anna) == {"initiatives": [], "supports": [], "reports": [], "reactions": []}
     assert source.personal_sections(anna) == []
 
 
@@ -118,7 +118,7 @@ def test_signal_counts_initiatives_and_supports_in_the_period(source, setup, dja
 
     _project, first, second, *_ = setup
     now = timezone.now()
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         counts = source.signal_counts(since=now - datetime.timedelta(days=1), until=now + datetime.timedelta(seconds=1))
     by_kind = {(c.kind, c.area, c.theme): c for c in counts}
     noord, zuid = first.area.code, second.area.code

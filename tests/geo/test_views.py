@@ -96,7 +96,7 @@ def test_detail_shows_answer_and_history_with_constant_queries(client, houten, m
     initiative = InitiativeFactory()
     services.initiative_set_status(initiative=initiative, to_status="in_behandeling", answer="Wij kijken ernaar.", by=moderator)
     client.get(initiative.get_absolute_url())
-    with django_assert_num_queries(6) as ctx:  # was 7: the site settings take their footer pages along
+    with django_assert_num_queries(7) as ctx:  # the site settings take their footer pages along; one for the reaction thread
         client.get(initiative.get_absolute_url())
     services.initiative_set_status(initiative=initiative, to_status="overgenomen", answer="Het bankje komt er.", by=moderator)
     with django_assert_num_queries(len(ctx.captured_queries)):

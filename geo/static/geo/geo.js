@@ -89,7 +89,10 @@
           } else {
             var url = config.detail_url.replace("/0/", "/" + f.properties.id + "/");
             var circle = L.circleMarker(ll, { radius: 9, weight: 2, color: "#fff", fillColor: "#00689e", fillOpacity: 1, className: "geo-initiative" });
-            circle.bindPopup('<a href="' + url + '">' + escapeHtml(f.properties.title) + "</a><br>" + escapeHtml(f.properties.theme || ""));
+            var n = f.properties.reactions || 0;
+            var reactions = (n === 1 ? labels(config).reactions_one : labels(config).reactions) || "{n}";
+            circle.bindPopup('<a href="' + url + '">' + escapeHtml(f.properties.title) + "</a><br>" + escapeHtml(f.properties.theme || "") +
+              '<br><span class="geo-popup-reactions">' + escapeHtml(reactions.replace("{n}", n)) + "</span>");
             layer.addLayer(circle);
           }
         });

@@ -10,6 +10,7 @@ from home.demo import dialogues as demo_dialogues
 from home.demo import geo as demo_geo
 from home.demo import memory as demo_memory
 from home.demo import projects as demo_projects
+from home.demo import reactions as demo_reactions
 from home.demo import success as demo_success
 from home.demo import what_lives as demo_what_lives
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
                 demo_geo.seed(stdout=self.stdout, projects=projects)
                 demo_success.seed(stdout=self.stdout, projects=projects)
                 demo_concerns.seed(stdout=self.stdout, projects=projects)
+                demo_reactions.seed(stdout=self.stdout)
                 demo_what_lives.seed(stdout=self.stdout)
                 demo_memory.seed(stdout=self.stdout)  # last: the search indexes what the others made
         finally:
