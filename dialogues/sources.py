@@ -245,14 +245,7 @@ class DialogueSource:
             updated_at=agreement.updated_at,
         )
 
-    # --- what lives (projects.sources: signals, themes) -----------------------------------------
-
-    def themes(self) -> list[str]:
-        """The themes (tags) of published session outcomes, so the search and "Wat leeft er"
-        know a theme that came up only in a session."""
-        return sorted(set(
-            OutcomeTag.objects.filter(content_object__published_at__isnull=False).values_list("tag__name", flat=True)
-        ), key=str.lower)
+    # --- what lives (projects.sources: signals) -----------------------------------------------
 
     def signal_counts(self, *, since, until) -> list[SignalCount]:
         """The themes (tags) of published session outcomes, by the day the session was held,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from . import sources
 from .memory import memory_kind_labels
 from .models import ProjectPage
-from .selectors import MemoryFilters, memory_search, memory_snippets
+from .selectors import MemoryFilters, memory_search, memory_snippets, memory_theme_exists
 
 RESULTS_PER_PAGE = 20
 QUERY_MAX = 200
@@ -58,6 +58,10 @@ class SearchForm(forms.Form):
             data = self.data.copy()
             data["thema"] = self._themes.get(str(data.get("thema", "")).strip().lower(), data.get("thema"))
             self.data = data
+            # A theme that came up only in a session (a tag, not one of the sources' themes) is
+            # a theme too: "Wat leeft er" links to it.
+            if data["thema"] and data["thema"] not in self._themes.values() and memory_theme_exists(data["thema"]):
+                self.fields["thema"].choices = [*self.fields["thema"].choices, (data["thema"], data["thema"])]
         super().full_clean()
 
     def clean(self):

@@ -50,7 +50,9 @@ def _accessible_without_site_scripts(browser, live_server, path, status=200):
 
 
 def _no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    wide = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 392)
+        .slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], wide
 
 
 def test_what_lives_on_a_phone_without_javascript(browser, live_server):

@@ -35,7 +35,7 @@ def test_the_apps_define_the_jobs_that_used_to_live_in_the_host():
     assert names == {
         "mail_retry_pending", "mail_purge_old", "policy_warn_contacts", "projects_results_sweep",
         "dialogues_release_unconfirmed", "dialogues_send_reminders", "dialogues_request_evaluations",
-        "dialogues_purge_registrations", "geo_map_cells_rebuild",
+        "dialogues_purge_registrations", "geo_map_cells_rebuild", "concerns_unconfirmed_purge",
     }
     assert job_get("mail_retry_pending").queue == "mail"
     assert job_get("dialogues_release_unconfirmed").every == datetime.timedelta(minutes=5)

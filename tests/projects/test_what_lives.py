@@ -136,8 +136,8 @@ def test_reading_the_counts_takes_a_fixed_number_of_queries(data):
     period = what_lives.period_get(3, now=NOW)
     with CaptureQueriesContext(connection) as queries:
         what_lives.counts_get(period)
-    # per period: geo 2 (initiatives, supports), dialogues 1; and geo's themes
-    assert len(queries) == 7
+    # per period: geo 3 (initiatives, supports, reactions), dialogues 1, concerns 1; and geo's themes
+    assert len(queries) == 11
 
 
 def test_memory_links_follow_the_search_contract():
