@@ -67,11 +67,10 @@ def seed(*, stdout, projects: dict) -> None:
             services.submission_confirm(submission_id=submission.pk)
         else:
             submission = services.submission_create(area=wijk, concerns=concerns, user=resident, keep_informed=number % 3 == 0, project=project)
-        if days_ago < 3:
-            pass  # still waiting for the moderator: the queue is not empty in the demo
-        elif number % 17 == 0:
+        # Those of the last three days stay with the moderator, so the demo's queue is not empty.
+        if days_ago >= 3 and number % 17 == 0:
             services.submission_reject(submission=submission, moderator=moderator, reason="Dit gaat niet over de wijk.")
-        else:
+        elif days_ago >= 3:
             services.submission_publish(submission=submission, moderator=moderator)
         moment = now - datetime.timedelta(days=days_ago, hours=rng.randint(0, 12))
         Submission.objects.filter(pk=submission.pk).update(
