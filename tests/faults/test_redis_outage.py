@@ -219,3 +219,25 @@ def test_redis_stopped_pages_answer_input_is_kept_and_mail_arrives_once_after_it
             controller.stop()
         for f in log_files:
             f.close()
+
+
+def test_new_public_pages_answer_and_a_top3_and_a_reaction_are_kept(site, redis_down, client, resident):  # noqa: F811
+    """Issue 11's pages and forms with Redis down: the search, Wat leeft er and the Top-3 form
+    answer; a Top-3 (its rate limit counts in the cache) and a reaction are committed."""
+    from concerns.models import Submission
+    from geo.models import Reaction
+    from tests.concerns.factories import AreaFactory
+    from tests.concerns.test_views import form_data
+
+    wijk = AreaFactory(code="WK999903", name="Oostwijk")
+    themes = {name: ThemeFactory(name=name) for name in ("Groen", "Verkeer")}
+    for path in ("/zoeken/?q=bomen", "/wat-leeft-er/", f"/wat-leeft-er/{wijk.code}/", "/wat-houdt-u-bezig/"):
+        assert client.get(path).status_code == 200, path
+    response = client.post("/wat-houdt-u-bezig/", form_data(wijk, themes, email="sanne@example.org"))
+    assert response.status_code == 302
+    assert Submission.objects.filter(email="sanne@example.org").exists()
+    initiative = InitiativeFactory()
+    client.force_login(resident)
+    response = client.post(f"/initiatief/{initiative.pk}/reageren/", {"reactie-body": "Goed plan, ik help mee."})
+    assert response.status_code == 302
+    assert Reaction.objects.filter(initiative=initiative, body="Goed plan, ik help mee.").exists()
