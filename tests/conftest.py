@@ -67,6 +67,51 @@ def django_db_setup(django_db_setup, django_db_blocker):
     undo()
 
 
+@pytest.fixture(scope="session")
+def _demo_seeded_once(django_db_setup, django_db_blocker):
+    """Run ``seed_demo`` once per test run, in a transaction that is rolled back, and keep a
+    binary copy of every table as the demo left it (tests/db_reset.py). Seeding takes ~15 s;
+    each test that reads the demo gets its copy back in a fraction of a second instead."""
+    import io
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from tests import db_reset
+
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            return None  # no COPY: every test seeds for itself (see ``seeded_demo``)
+        out = io.StringIO()
+        with transaction.atomic():
+            ensure_site()
+            call_command("seed_demo", stdout=out)
+            snapshot = db_reset.tables_snapshot(connection)
+            transaction.set_rollback(True)
+    return out.getvalue(), snapshot
+
+
+@pytest.fixture
+def seeded_demo(db, _demo_seeded_once):
+    """The database exactly as ``manage.py seed_demo`` leaves it on a fresh site, inside this
+    test's own transaction (rolled back afterwards, so the next test starts empty again).
+    Returns what seed_demo printed. Tests that check idempotency call seed_demo again on top."""
+    if _demo_seeded_once is None:
+        import io
+
+        from django.core.management import call_command
+
+        ensure_site()
+        out = io.StringIO()
+        call_command("seed_demo", stdout=out)
+        return out.getvalue()
+    from tests import db_reset
+
+    output, snapshot = _demo_seeded_once
+    db_reset.tables_restore(connection, snapshot)
+    return output
+
+
 @pytest.fixture(autouse=True)
 def _service_markers(request):
     """Skip (locally) tests whose service is missing; CI turns that into a failure."""

@@ -70,6 +70,44 @@ def install(alias: str = "default"):
     return lambda: [step() for step in reversed(undo)]
 
 
+def tables_snapshot(connection) -> tuple[list[str], dict[str, tuple[int, bytes]]]:
+    """Every Django table as it is now, also inside an open transaction (what it sees is what is
+    copied): for a state that many tests read and that is slow to build (tests/conftest.py:
+    ``seeded_demo``). Give it back with ``tables_restore``."""
+    tables = sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+    return tables, _snapshot(connection, tables)
+
+
+def tables_restore(connection, snapshot) -> None:
+    """Make every Django table hold exactly the snapshot's rows, in the current transaction."""
+    tables, data = snapshot
+    _restore(connection, tables, data)
+    _sequences_past_rows(connection, data)
+
+
+def _sequences_past_rows(connection, tables) -> None:
+    """Move each restored table's id sequence past its highest id, so that rows the test adds do
+    not collide with the snapshot's: a sequence is not rolled back with the transaction that
+    took the snapshot, but a flush with ``reset_sequences`` in between would start it again at 1.
+    Sequences only ever move forward here."""
+    columns = [(model._meta.db_table, model._meta.pk.column) for model in apps.get_models(include_auto_created=True)
+               if model._meta.db_table in tables and model._meta.pk.get_internal_type() in
+               ("AutoField", "BigAutoField", "SmallAutoField")]
+    if not columns:
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        raw.execute("SELECT " + ", ".join("pg_get_serial_sequence(%s, %s)" for _ in columns),
+                    [value for table, column in columns for value in (quote(table), column)])
+        sequences = raw.fetchone()
+        moves = [f"(SELECT setval('{sequence}', m) FROM (SELECT max({quote(column)}) AS m FROM {quote(table)}) AS t"
+                 f" WHERE m >= (SELECT last_value FROM {sequence}))"
+                 for (table, column), sequence in zip(columns, sequences) if sequence]
+        for start in range(0, len(moves), 50):
+            raw.execute("SELECT " + ", ".join(moves[start:start + 50]))
+
+
 def _snapshot(connection, tables) -> dict[str, tuple[int, bytes]]:
     """Every non-empty table as (row count, binary COPY), taken while the database is the baseline."""
     snapshot = {}

@@ -10,8 +10,7 @@ from projects.sources import signal_counts
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_has_top3s_over_months_and_wijken_and_is_idempotent(client, site):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+def test_demo_has_top3s_over_months_and_wijken_and_is_idempotent(client, seeded_demo):
     published = Submission.objects.filter(status=SubmissionStatus.PUBLISHED)
     assert published.values("area").distinct().count() == 5
     assert published.filter(project__slug="groen-schoneveld").exists()

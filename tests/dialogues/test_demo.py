@@ -14,8 +14,7 @@ def counts():
 
 
 @pytest.mark.django_db
-def test_seed_demo_creates_sessions_in_every_state_idempotently():
-    call_command("seed_demo", stdout=io.StringIO())
+def test_seed_demo_creates_sessions_in_every_state_idempotently(seeded_demo):
     first = counts()
     call_command("seed_demo", stdout=io.StringIO())
     assert counts() == first

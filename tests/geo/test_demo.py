@@ -6,8 +6,7 @@ from geo.models import Initiative, Moderation, Status
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_has_initiatives_in_every_status_and_is_idempotent(site):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+def test_demo_has_initiatives_in_every_status_and_is_idempotent(seeded_demo):
     published = Initiative.objects.filter(moderation=Moderation.PUBLISHED)
     assert set(published.values_list("status", flat=True)) == set(Status.values)
     assert Initiative.objects.filter(moderation=Moderation.PENDING).exists()
@@ -19,18 +18,16 @@ def test_demo_has_initiatives_in_every_status_and_is_idempotent(site):
     assert (Initiative.objects.count(), sum(published.values_list("support_count", flat=True))) == counts
 
 
-def test_demo_has_adopted_initiatives_with_who_and_due_date_on_the_accountability_page(client, site):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+def test_demo_has_adopted_initiatives_with_who_and_due_date_on_the_accountability_page(client, seeded_demo):
     carried = Initiative.objects.filter(project__slug="groen-schoneveld", moderation=Moderation.PUBLISHED).exclude(responsible="")
     assert carried.exists() and carried.filter(due_date__isnull=False).exists()
     html = client.get("/verantwoording/").content.decode()
     assert carried.first().title in html and "Gemeente, team Buitenruimte" in html
 
 
-def test_demo_has_reactions_and_replies_over_wijken_and_months_and_is_idempotent(client, site):
+def test_demo_has_reactions_and_replies_over_wijken_and_months_and_is_idempotent(client, seeded_demo):
     from geo.models import Reaction, ReactionReport
 
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
     visible = Reaction.objects.filter(hidden_at__isnull=True, erased=False)
     assert visible.filter(parent__isnull=False).exists()
     assert visible.values("initiative__area").distinct().count() >= 4

@@ -24,10 +24,9 @@ def _row_counts():
 
 
 @pytest.fixture
-def seeded(site):
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+def seeded(seeded_demo):
+    # Seeded once per run and copied back per test (tests/conftest.py): same database.
+    return seeded_demo
 
 
 def test_second_run_changes_nothing(seeded):
