@@ -24,8 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "participatie.settings.test")
 
-N_INITIATIVES, N_OUTCOMES = 50_000, 500
-REPEAT = 9
+# Smaller volumes for a quick look: BENCH_INITIATIVES=5000 BENCH_OUTCOMES=50 BENCH_REPEAT=3.
+N_INITIATIVES = int(os.environ.get("BENCH_INITIATIVES", "50000"))
+N_OUTCOMES = int(os.environ.get("BENCH_OUTCOMES", "500"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "9"))
 QUERIES = ("bomen", "fietspaden", "speeltuin", "parkeren school", "hondenpoep", "zwerfafval park",
            "verlichting", "bankjes water", "moestuin buurt", "te hard rijden")
 SENTENCES = (
