@@ -114,7 +114,8 @@ def measure(client) -> dict[str, dict]:
             assert response.status_code == 200, response.content[:300]
         timings.sort()
         result[name] = {"p50": statistics.median(timings), "p95": timings[int(len(timings) * 0.95) - 1],
-                        "count": response.context["page_obj"].paginator.count}
+                        "count": f"{paginator.count}+" if (paginator := response.context["page_obj"].paginator).capped
+                        else paginator.count}
     return result
 
 

@@ -65,8 +65,8 @@ class MemoryEntry(models.Model):
 
 def search_vector_of(title, body):
     """The words of a document as PostgreSQL stores them for the search: the title weighs
-    more (A) than the body (B). ``title`` and ``body`` are expressions: ``Value(text)`` to
-    write a row, ``F("title")`` to recompute rows in place; both give the same vector."""
+    more (A) than the body (B). ``title`` and ``body`` are expressions, ``F("title")`` and
+    ``F("body")`` to (re)compute rows in place."""
     config = search_config()
     return SearchVector(title, weight="A", config=config) + SearchVector(body, weight="B", config=config)
 

@@ -349,18 +349,19 @@ def _words(q: str) -> list[str]:
 
 
 class MemoryPaginator(Paginator):
-    """Pages the search's results, counting at most ``MEMORY_COUNT_CAP`` of them: an exact
-    count of 50,000 matches costs more than the page itself, and nobody reads past the first
-    thousand. ``capped`` says there were more (the page says "meer dan 1.000 resultaten")."""
+    """Pages the search's results, counting at most ``cap`` of them: an exact count of
+    50,000 matches costs more than the page itself, and nobody reads past the first thousand.
+    ``capped`` says there were more (the page says "meer dan 1.000 resultaten")."""
 
+    cap = MEMORY_COUNT_CAP
     capped = False
 
     @cached_property
     def count(self) -> int:
         # Without the ordering: ranking every match only to count them is the cost we avoid.
-        found = self.object_list.order_by().values("pk")[: MEMORY_COUNT_CAP + 1].count()
-        self.capped = found > MEMORY_COUNT_CAP
-        return min(found, MEMORY_COUNT_CAP)
+        found = self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        self.capped = found > self.cap
+        return min(found, self.cap)
 
 
 def memory_snippets(entries, q: str) -> dict[int, SafeString]:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from . import sources
 from .memory import memory_kind_labels
 from .models import ProjectPage
-from .selectors import MEMORY_COUNT_CAP, MemoryFilters, MemoryPaginator, memory_search, memory_snippets, memory_theme_exists
+from .selectors import MemoryFilters, MemoryPaginator, memory_search, memory_snippets, memory_theme_exists
 
 RESULTS_PER_PAGE = 20
 QUERY_MAX = 200
@@ -103,7 +103,7 @@ def search(request):
     context.update({
         "searched": True,
         "page_obj": page_obj,
-        "count_cap": number_format(MEMORY_COUNT_CAP, force_grouping=True),
+        "count_cap": number_format(page_obj.paginator.cap, force_grouping=True),
         "results": [
             {"entry": e, "kind_label": kinds.get(e.kind, e.kind), "project_title": titles.get(e.project_id, ""),
              "snippet": snippets.get(e.pk, "")}
