@@ -24,8 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "participatie.settings.test")
 
-N_INITIATIVES, N_OUTCOMES = 50_000, 500
-REPEAT = 9
+# Smaller volumes for a quick look: BENCH_INITIATIVES=5000 BENCH_OUTCOMES=50 BENCH_REPEAT=3.
+N_INITIATIVES = int(os.environ.get("BENCH_INITIATIVES", "50000"))
+N_OUTCOMES = int(os.environ.get("BENCH_OUTCOMES", "500"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "9"))
 QUERIES = ("bomen", "fietspaden", "speeltuin", "parkeren school", "hondenpoep", "zwerfafval park",
            "verlichting", "bankjes water", "moestuin buurt", "te hard rijden")
 SENTENCES = (
@@ -112,7 +114,8 @@ def measure(client) -> dict[str, dict]:
             assert response.status_code == 200, response.content[:300]
         timings.sort()
         result[name] = {"p50": statistics.median(timings), "p95": timings[int(len(timings) * 0.95) - 1],
-                        "count": response.context["page_obj"].paginator.count}
+                        "count": f"{paginator.count}+" if (paginator := response.context["page_obj"].paginator).capped
+                        else paginator.count}
     return result
 
 

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
-from .conf import DEFAULTS, SITE_SETTINGS_FIELDS, plugin_setting, site_url
+from .conf import DEFAULTS, SITE_SETTINGS_FIELDS, plugin_setting, search_config, site_url
 
 REQUIRED_APPS = (
     "wagtail",
@@ -208,26 +208,20 @@ def check_wagtail_admin_base_url(app_configs=None, **kwargs):
     return []
 
 
-DATABASE_SEARCH_BACKENDS = ("wagtail.search.backends.database", "wagtail.search.backends.database.postgres.postgres",
-                            "modelsearch.backends.database", "modelsearch.backends.database.postgres.postgres")
-
-
 @register(Tags.compatibility)
 def check_search_config(app_configs=None, **kwargs):
     """The memory's search (``/zoeken/``) stems Dutch words only with PostgreSQL's "dutch"
-    text search configuration: without it "bomen" does not find "boom"."""
+    text search configuration (``conf.search_config()``): without it "bomen" does not find "boom"."""
     from django.db import connections
 
-    backend = (getattr(settings, "WAGTAILSEARCH_BACKENDS", None) or {}).get("default") or {
-        "BACKEND": "wagtail.search.backends.database"}
-    if backend.get("BACKEND") not in DATABASE_SEARCH_BACKENDS or connections["default"].vendor != "postgresql":
+    if connections["default"].vendor != "postgresql":
         return []
-    if str(backend.get("SEARCH_CONFIG") or "").lower() != "dutch":
+    if search_config().lower() != "dutch":
         return [Warning(
             "The search runs on PostgreSQL without the Dutch text search configuration: "
             "Dutch words are not stemmed, so a search for 'bomen' does not find 'boom'.",
-            hint='Set WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "dutch", then run '
-                 "manage.py participatie_memory_rebuild (and update_index) so the index uses it.",
+            hint='Set WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "dutch" (or PARTICIPATIE["SEARCH_CONFIG"] '
+                 'with another search backend), then run manage.py participatie_memory_rebuild so the memory uses it.',
             id="participatie.W006",
         )]
     return []

@@ -60,6 +60,10 @@ DEFAULTS: dict[str, object] = {
     "SIGNAL_MIN_RISE_PERCENT": 50,
     # Seconds between two looks at the schedule by ``manage.py participatie_scheduler``.
     "SCHEDULER_TICK_SECONDS": 30,
+    # PostgreSQL's text search configuration for the memory's search (/zoeken/), e.g. "dutch"
+    # (stemming: "bomen" finds "boom"). Empty: WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"],
+    # then "simple" (see ``search_config()``). After a change run participatie_memory_rebuild.
+    "SEARCH_CONFIG": "",
 }
 
 
@@ -79,6 +83,16 @@ def site_url() -> str:
         or "http://localhost:8000"
     )
     return url.rstrip("/")
+
+
+def search_config() -> str:
+    """The text search configuration the memory's words are stored and searched in (PostgreSQL).
+
+    ``PARTICIPATIE["SEARCH_CONFIG"]``, else the one Wagtail's database search backend uses (so a
+    host sets Dutch once, for the admin's search and ours), else "simple" (no stemming; the
+    system check W006 warns about it)."""
+    backend = (getattr(settings, "WAGTAILSEARCH_BACKENDS", None) or {}).get("default") or {}
+    return str(plugin_setting("SEARCH_CONFIG") or backend.get("SEARCH_CONFIG") or "simple")
 
 
 def map_tiles_csp_source(url: str | None = None) -> str:

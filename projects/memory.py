@@ -25,14 +25,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import BooleanField, F, Func, Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from wagtail.search.backends import get_search_backends
 
 from . import sources
-from .memory_entry import MemoryEntry, plain_text, themes_value
+from .memory_entry import MemoryEntry, plain_text, search_vector_of, themes_value
 from .models import Decision, ParticipationReport, ProjectPage, ProjectUpdatePage
 from .sources import MemoryDocument
 
@@ -148,22 +148,17 @@ def _entry_values(source_key: str, doc: MemoryDocument) -> dict:
     }
 
 
-def _index(entries: list[MemoryEntry]) -> None:
-    if entries:
-        for backend in get_search_backends(with_auto_update=False):
-            backend.add_bulk(MemoryEntry, entries)
-
-
-def _unindex(entries: Iterable[MemoryEntry]) -> None:
-    entries = list(entries)
-    for backend in get_search_backends(with_auto_update=False):
-        for entry in entries:
-            backend.delete(entry)
+def _vectors() -> bool:
+    """Whether the database stores search vectors (PostgreSQL); elsewhere the column stays empty."""
+    return connection.vendor == "postgresql"
 
 
 def _upsert(source_key: str, docs: list[MemoryDocument]) -> list[MemoryEntry]:
-    """Create or update the entries for ``docs`` (one query to read, one per kind of write)."""
-    existing = {e.key: e for e in MemoryEntry.objects.filter(key__in=[d.key for d in docs])}
+    """Create or update the entries for ``docs`` (one query to read, one per kind of write),
+    then, on PostgreSQL, their search vectors from the new text in one more statement: in the
+    caller's transaction, so a document is never found by words it no longer has."""
+    # The vector stays in the database: nothing here compares or shows it.
+    existing = {e.key: e for e in MemoryEntry.objects.filter(key__in=[d.key for d in docs]).defer("search_vector")}
     new, changed = [], []
     fields = ["source", "kind", "title", "body", "url", "date", "project_id", "area", "themes"]
     for doc in docs:
@@ -179,7 +174,13 @@ def _upsert(source_key: str, docs: list[MemoryDocument]) -> list[MemoryEntry]:
         MemoryEntry.objects.bulk_create(new)  # PostgreSQL and SQLite return the ids
     if changed:
         MemoryEntry.objects.bulk_update(changed, fields)
-    return new + changed
+    written = new + changed
+    if written and _vectors():
+        # One statement compiled once: a vector expression per row in the INSERT costs more
+        # Python (compiling 1,000 expressions) than the second write costs PostgreSQL.
+        MemoryEntry.objects.filter(pk__in=[e.pk for e in written]).update(
+            search_vector=search_vector_of(F("title"), F("body")))
+    return written
 
 
 REFRESH_CHUNK = 1000
@@ -208,11 +209,8 @@ def _refresh(keys: list[str]) -> None:
         wanted = set(owner_keys)
         docs = [d for d in owner.memory_documents(owner_keys) if d.key in wanted]
         offered |= {d.key for d in docs}
-        _index(_upsert(owner.key, docs))
-    gone = list(MemoryEntry.objects.filter(key__in=[k for k in keys if k not in offered]))
-    if gone:
-        _unindex(gone)
-        MemoryEntry.objects.filter(pk__in=[e.pk for e in gone]).delete()
+        _upsert(owner.key, docs)
+    MemoryEntry.objects.filter(key__in=[k for k in keys if k not in offered]).delete()
 
 
 def memory_rebuild(*, chunk_size: int = 1000) -> dict[str, int]:
@@ -243,15 +241,36 @@ def _rebuild(chunk_size: int) -> dict[str, int]:
     stale_ids = [pk for pk, key in MemoryEntry.objects.values_list("pk", "key").iterator(chunk_size=5000) if key not in seen]
     for start in range(0, len(stale_ids), chunk_size):
         with transaction.atomic():
-            stale = list(MemoryEntry.objects.filter(pk__in=stale_ids[start:start + chunk_size]))
-            _unindex(stale)
-            MemoryEntry.objects.filter(pk__in=[e.pk for e in stale]).delete()
-            counts["deleted"] += len(stale)
+            deleted, _per_model = MemoryEntry.objects.filter(pk__in=stale_ids[start:start + chunk_size]).delete()
+            counts["deleted"] += deleted
+    if _vectors():
+        counts["written"] += _revectorize(chunk_size * 5)
     return counts
 
 
 def _write_chunk(source_key: str, docs: list[MemoryDocument]) -> int:
     with transaction.atomic():
-        written = _upsert(source_key, docs)
-        _index(written)
-    return len(written)
+        return len(_upsert(source_key, docs))
+
+
+def _revectorize(chunk_size: int) -> int:
+    """Recompute the search vectors that differ from what the text gives now: rows from before
+    the column existed, or all of them after ``SEARCH_CONFIG`` changed. One UPDATE per range of
+    ids (no long lock); a row whose vector is right is read, not written."""
+    vector = search_vector_of(F("title"), F("body"))
+    last = MemoryEntry.objects.aggregate(last=Max("pk"))["last"] or 0
+    written = 0
+    for start in range(0, last, chunk_size):
+        with transaction.atomic():
+            written += MemoryEntry.objects.filter(
+                _IsDistinctFrom(F("search_vector"), vector), pk__gt=start, pk__lte=start + chunk_size,
+            ).update(search_vector=vector)
+    return written
+
+
+class _IsDistinctFrom(Func):
+    """``a IS DISTINCT FROM b``: true for NULL against a value too (tsvector has no lookup for it)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " IS DISTINCT FROM "
+    output_field = BooleanField()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.search import index
+
+from .conf import search_config
 
 
 def themes_value(themes) -> str:
@@ -14,12 +16,17 @@ def themes_value(themes) -> str:
     return f"|{'|'.join(names)}|" if names else ""
 
 
-class MemoryEntry(index.Indexed, models.Model):
+class MemoryEntry(models.Model):
     """One public document of the memory (``projects.sources.MemoryDocument``), kept in step
     by ``projects.memory`` inside the transaction of the write that changed it.
 
     ``project_id`` is a plain number, not a foreign key: a record outlives nothing here, and a
     page that goes must not cascade into (or be blocked by) the index.
+
+    Not a Wagtail-indexed model: on PostgreSQL the search reads ``search_vector`` (title with
+    weight A, body B, in ``conf.search_config()``) through its own GIN index, created by
+    migration 0012 on PostgreSQL only; elsewhere the column stays empty and
+    ``selectors.memory_search`` falls back to matching words in title and body.
     """
 
     key = models.CharField(max_length=100, unique=True)  # "<kind>:<id>"
@@ -32,19 +39,8 @@ class MemoryEntry(index.Indexed, models.Model):
     project_id = models.BigIntegerField(null=True, blank=True)
     area = models.CharField(max_length=20, blank=True)
     themes = models.CharField(max_length=1000, blank=True)
-
-    # Indexed by projects.memory itself, in the caller's transaction: Wagtail's automatic
-    # update would go through a task queue and could lag behind (or outlive) the write.
-    search_auto_update = False
-    search_fields = [
-        index.SearchField("title", boost=3),
-        index.SearchField("body"),
-        index.FilterField("kind"),
-        index.FilterField("project_id"),
-        index.FilterField("area"),
-        index.FilterField("date"),
-        index.FilterField("themes"),
-    ]
+    # Written with the row by projects.memory (see ``search_vector_of``), never by hand.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("document in het geheugen")
@@ -55,6 +51,8 @@ class MemoryEntry(index.Indexed, models.Model):
             models.Index(fields=["kind", "-date"], name="projects_memory_kind_date"),
             models.Index(fields=["project_id", "-date"], name="projects_memory_project_date"),
             models.Index(fields=["area", "-date"], name="projects_memory_area_date"),
+            # And GIN (search_vector), "projects_memory_vector": not declared here, because
+            # SQLite cannot build it and rebuilds a table with every index Django knows of.
         ]
 
     def __str__(self):
@@ -63,6 +61,14 @@ class MemoryEntry(index.Indexed, models.Model):
     @property
     def theme_list(self) -> list[str]:
         return [t for t in self.themes.split("|") if t]
+
+
+def search_vector_of(title, body):
+    """The words of a document as PostgreSQL stores them for the search: the title weighs
+    more (A) than the body (B). ``title`` and ``body`` are expressions, ``F("title")`` and
+    ``F("body")`` to (re)compute rows in place."""
+    config = search_config()
+    return SearchVector(title, weight="A", config=config) + SearchVector(body, weight="B", config=config)
 
 
 # --- plain text for documents: never raw HTML in the memory ------------------------------------

@@ -6,16 +6,18 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Length, Substr
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .conf import plugin_setting, site_config
+from .conf import plugin_setting, search_config, site_config
 from .models import (
     LADDER_EXPLANATIONS,
     PLAN_QUESTIONS,
@@ -266,6 +268,7 @@ def page_delete_blockers(page) -> list[str]:
 
 SNIPPET_START, SNIPPET_STOP = "\x02", "\x03"  # never in a document (memory_entry.plain_text)
 SNIPPET_CHARS = 240
+MEMORY_COUNT_CAP = 1000  # results counted at most (MemoryPaginator)
 
 
 @dataclass(frozen=True)
@@ -285,24 +288,31 @@ class MemoryFilters:
         return bool(self.q or self.kind or self.project_id or self.area or self.theme or self.since or self.until)
 
 
-def _search_backend_config() -> str | None:
-    from wagtail.search.backends import get_search_backend
-
-    return getattr(get_search_backend(), "config", None)
-
-
 def memory_theme_exists(name: str) -> bool:
     """Whether some public document of the memory carries the theme ``name`` (any case)."""
     value = themes_value([name])
     return bool(value) and MemoryEntry.objects.filter(themes__contains=value).exists()
 
 
-def memory_search(filters: MemoryFilters):
-    """The memory's entries matching ``filters``: best match first for words (Dutch stemming
-    on PostgreSQL with ``SEARCH_CONFIG: "dutch"``), newest first without. Returns something a
-    Paginator pages: Wagtail's search results or a queryset; either way one query to count and
-    one per page, however many documents there are."""
-    entries = MemoryEntry.objects.all()
+def _tsquery(q: str):
+    """What a resident typed, as PostgreSQL's web search syntax reads it: all words must occur
+    (stemmed), "…" for a phrase, "of"/"or" between alternatives, -word to exclude. It never
+    fails on odd input; words it drops (stop words like "de") match nothing on their own."""
+    from django.contrib.postgres.search import SearchQuery
+
+    return SearchQuery(q, search_type="websearch", config=search_config())
+
+
+def memory_search(filters: MemoryFilters) -> QuerySet[MemoryEntry]:
+    """The memory's entries matching ``filters``: best match first for words, newest first
+    without. One query per page, however many documents there are; count it with
+    ``MemoryPaginator`` (capped), not ``len`` or ``count()`` on all matches.
+
+    PostgreSQL matches ``search_vector`` through its GIN index (stemmed in
+    ``conf.search_config()``, "bomen" finds "boom"), the filters through their b-tree indexes,
+    and ranks the matches (a title counts more than the body). Elsewhere (SQLite, ``make run``)
+    every word must occur in the title or body, titles that hold them all first."""
+    entries = MemoryEntry.objects.defer("search_vector")
     if filters.kind:
         entries = entries.filter(kind=filters.kind)
     if filters.project_id:
@@ -317,28 +327,59 @@ def memory_search(filters: MemoryFilters):
         entries = entries.filter(date__lte=filters.until)
     if not filters.q:
         return entries.order_by("-date", "-id")
-    from wagtail.search.backends import get_search_backend
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchRank
 
-    return get_search_backend().search(filters.q, entries, operator="and")
+        query = _tsquery(filters.q)
+        return entries.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query)).order_by("-rank", "-date", "-id")
+    words = _words(filters.q)
+    if not words:
+        return entries.none()
+    in_title = Q()
+    for word in words:
+        entries = entries.filter(Q(title__icontains=word) | Q(body__icontains=word))
+        in_title &= Q(title__icontains=word)
+    return entries.annotate(in_title=Case(When(in_title, then=Value(1)), default=Value(0))).order_by(
+        "-in_title", "-date", "-id")
+
+
+def _words(q: str) -> list[str]:
+    return re.findall(r"\w+", q.lower())
+
+
+class MemoryPaginator(Paginator):
+    """Pages the search's results, counting at most ``cap`` of them: an exact count of
+    50,000 matches costs more than the page itself, and nobody reads past the first thousand.
+    ``capped`` says there were more (the page says "meer dan 1.000 resultaten")."""
+
+    cap = MEMORY_COUNT_CAP
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        # Without the ordering: ranking every match only to count them is the cost we avoid.
+        found = self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        self.capped = found > self.cap
+        return min(found, self.cap)
 
 
 def memory_snippets(entries, q: str) -> dict[int, SafeString]:
     """{entry pk: a short passage of its body with the matched words in <mark>}, escaped.
 
     On PostgreSQL the database marks the words as the search matched them (``ts_headline``,
-    so "bomen" marks "boom"), for the whole page in one query; elsewhere a word-prefix match
-    in Python. Without words: the start of the body."""
+    so "bomen" marks "boom"), for the shown page only, in one query; elsewhere a word-prefix
+    match in Python. Without words: the start of the body."""
     entries = list(entries)
     if not entries:
         return {}
     if not q:
         return {e.pk: _escape_marked(_shorten(e.body)) for e in entries}
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchHeadline, SearchQuery
+        from django.contrib.postgres.search import SearchHeadline
 
-        config = _search_backend_config() or "simple"
         rows = MemoryEntry.objects.filter(pk__in=[e.pk for e in entries]).annotate(snippet=SearchHeadline(
-            "body", SearchQuery(q, config=config, search_type="plain"), config=config,
+            "body", _tsquery(q), config=search_config(),
             start_sel=SNIPPET_START, stop_sel=SNIPPET_STOP, max_words=40, min_words=20, max_fragments=2,
             fragment_delimiter=" … ",
         )).values_list("pk", "snippet")
@@ -353,7 +394,7 @@ def _shorten(text: str) -> str:
 
 
 def _python_snippet(text: str, q: str) -> str:
-    words = [w for w in re.findall(r"\w+", q.lower()) if len(w) >= 2]
+    words = [w for w in _words(q) if len(w) >= 2]
     if not words:
         return _shorten(text)
     # A prefix of each word (its first five letters at most) stands in for stemming.

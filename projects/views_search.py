@@ -9,15 +9,15 @@ parse answers 400 with the reason next to its field.
 from __future__ import annotations
 
 from django import forms
-from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import sources
 from .memory import memory_kind_labels
 from .models import ProjectPage
-from .selectors import MemoryFilters, memory_search, memory_snippets, memory_theme_exists
+from .selectors import MemoryFilters, MemoryPaginator, memory_search, memory_snippets, memory_theme_exists
 
 RESULTS_PER_PAGE = 20
 QUERY_MAX = 200
@@ -94,7 +94,7 @@ def search(request):
     context["filters"] = filters
     if not filters.any:
         return render(request, "projects/search/search.html", context)
-    page_obj = Paginator(memory_search(filters), RESULTS_PER_PAGE).get_page(request.GET.get("pagina"))
+    page_obj = MemoryPaginator(memory_search(filters), RESULTS_PER_PAGE).get_page(request.GET.get("pagina"))
     entries = list(page_obj.object_list)
     snippets = memory_snippets(entries, filters.q)
     titles = dict(projects)
@@ -103,6 +103,7 @@ def search(request):
     context.update({
         "searched": True,
         "page_obj": page_obj,
+        "count_cap": number_format(page_obj.paginator.cap, force_grouping=True),
         "results": [
             {"entry": e, "kind_label": kinds.get(e.kind, e.kind), "project_title": titles.get(e.project_id, ""),
              "snippet": snippets.get(e.pk, "")}

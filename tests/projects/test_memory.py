@@ -22,6 +22,7 @@ from geo.models import Moderation
 from projects.checks import check_search_config
 from projects.memory import memory_rebuild, memory_refresh
 from projects.models import Decision, MemoryEntry, ProjectPage
+from projects.selectors import MemoryFilters, MemoryPaginator, memory_search
 from projects.reports import report_freeze
 from tests.dialogues.factories import DialogueRoundPageFactory, DialogueSessionFactory, registration_data
 from tests.geo.conftest import moderators_group
@@ -319,6 +320,70 @@ def test_query_count_is_constant_in_the_number_of_results(client, moderator, pro
     assert many_queries == few_queries
 
 
+@pytest.mark.postgres
+def test_words_are_matched_through_the_gin_index_and_counted_without_ranking(client, moderator):
+    """At 50,000 documents only an indexed match is fast (bench/search.py): the planner must be
+    able to answer the words from the GIN index, and the count must not rank every match."""
+    published_initiative(moderator, title="Een boom bij de school")
+    queryset = memory_search(MemoryFilters(q="bomen", theme="Groen"))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table would be scanned anyway
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "projects_memory_vector" in plan, plan
+    assert "wagtailsearch_indexentry" not in sql
+    with CaptureQueriesContext(connection) as queries:
+        search(client, q="bomen")
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"] and "projects_memoryentry" in q["sql"]]
+    assert len(counts) == 1 and "ts_rank" not in counts[0] and "LIMIT 1001" in counts[0], counts
+
+
+def test_more_than_the_cap_says_so_and_pages_only_up_to_it(client, moderator, monkeypatch):
+    monkeypatch.setattr(MemoryPaginator, "cap", 3)
+    for i in range(5):
+        published_initiative(moderator, title=f"Picknicktafel {i}")
+    response = search(client, q="picknicktafel")
+    html = response.content.decode()
+    assert "Meer dan 3 resultaten" in html and "die het best passen" in html
+    assert response.context["page_obj"].paginator.count == 3
+    assert len(found_keys(search(client, soort="initiative"))) == 3
+    assert "U ziet de 3 nieuwste" in search(client, soort="initiative").content.decode()
+    # At the cap exactly: the real number.
+    monkeypatch.setattr(MemoryPaginator, "cap", 5)
+    assert "5 resultaten" in search(client, q="picknicktafel").content.decode()
+    assert "Meer dan" not in search(client, q="picknicktafel").content.decode()
+
+
+@pytest.mark.postgres
+def test_web_search_syntax_phrase_or_and_minus(client, moderator):
+    speeltuin = published_initiative(moderator, title="Speeltuin aan het water", description="Met een glijbaan.")
+    bankje = published_initiative(moderator, title="Bankje aan het water", description="Om te zitten.")
+    assert set(found_keys(search(client, q="water"))) == {f"initiative:{speeltuin.pk}", f"initiative:{bankje.pk}"}
+    assert found_keys(search(client, q="water -speeltuin")) == [f"initiative:{bankje.pk}"]
+    assert set(found_keys(search(client, q="glijbaan or zitten"))) == {f"initiative:{speeltuin.pk}", f"initiative:{bankje.pk}"}
+    assert found_keys(search(client, q='"bankje aan het water"')) == [f"initiative:{bankje.pk}"]
+    # Only stop words or signs: nothing found, and no error.
+    assert found_keys(search(client, q="de het")) == []
+    assert found_keys(search(client, q="!!! & | ( :*")) == []
+
+
+@pytest.mark.postgres
+def test_rebuild_restores_missing_or_stale_vectors(client, moderator, settings):
+    """Rows from before the column (migration 0012 fills them too) and vectors in another text
+    search configuration are recomputed by the rebuild, and only those."""
+    initiative = published_initiative(moderator, title="Fietsenstalling", description="Bij het station.")
+    MemoryEntry.objects.filter(key=f"initiative:{initiative.pk}").update(search_vector=None)
+    assert found_keys(search(client, q="fietsenstalling")) == []
+    assert memory_rebuild()["written"] == 1
+    assert found_keys(search(client, q="fietsenstallingen")) == [f"initiative:{initiative.pk}"]
+    assert memory_rebuild()["written"] == 0
+    settings.PARTICIPATIE = {**getattr(settings, "PARTICIPATIE", {}), "SEARCH_CONFIG": "simple"}
+    assert memory_rebuild()["written"] == MemoryEntry.objects.count()
+    assert found_keys(search(client, q="fietsenstallingen")) == []  # "simple" does not stem
+    assert found_keys(search(client, q="fietsenstalling")) == [f"initiative:{initiative.pk}"]
+
+
 # --- the system check ---------------------------------------------------------------------------
 
 
@@ -327,4 +392,9 @@ def test_check_warns_on_postgresql_without_dutch(settings):
     ids = [w.id for w in check_search_config()]
     assert ids == (["participatie.W006"] if connection.vendor == "postgresql" else [])
     settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "dutch"}}
+    assert check_search_config() == []
+    # Another search backend for Wagtail: the memory's own setting says Dutch.
+    settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.elasticsearch8"}}
+    assert [w.id for w in check_search_config()] == (["participatie.W006"] if connection.vendor == "postgresql" else [])
+    settings.PARTICIPATIE = {**getattr(settings, "PARTICIPATIE", {}), "SEARCH_CONFIG": "dutch"}
     assert check_search_config() == []
