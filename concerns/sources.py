@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.sources import (
-    Evaluation, InputItem, MemoryDocument, Participant, PersonalSection, Reach, SignalCount,
+    Evaluation, InputItem, MemoryDocument, Participant, PersonalSection, Reach, SignalCount, period_filters,
 )
 
 from .models import Concern, Submission, SubmissionStatus
@@ -146,15 +146,23 @@ class ConcernSource:
     # --- what lives (projects.sources: signals) ------------------------------------------------
 
     def signal_counts(self, *, since, until) -> list[SignalCount]:
-        """Residents naming each theme per wijk, published Top-3's by submission date: one query."""
-        rows = (
-            Concern.objects.filter(submission__status=PUBLISHED, submission__created_at__gte=since, submission__created_at__lt=until)
-            .values("theme__name", "submission__area__code").annotate(n=Count("submission", distinct=True)).order_by()
+        return self.signal_counts_periods([(since, until)])[0]
+
+    def signal_counts_periods(self, periods) -> list[list[SignalCount]]:
+        """Residents naming each theme per wijk, published Top-3's by submission date: one
+        query for all ``periods``."""
+        span, each = period_filters("submission__created_at", periods)
+        rows = list(
+            Concern.objects.filter(span, submission__status=PUBLISHED)
+            .values("theme__name", "submission__area__code")
+            .annotate(**{f"n{i}": Count("submission", distinct=True, filter=q) for i, q in enumerate(each)}).order_by()
         )
+        label = str(_("Top-3-antwoorden"))
         return [
-            SignalCount(source=self.key, kind="top3", kind_label=str(_("Top-3-antwoorden")), theme=r["theme__name"],
-                        area=r["submission__area__code"] or "", count=r["n"])
-            for r in rows
+            [SignalCount(source=self.key, kind="top3", kind_label=label, theme=r["theme__name"],
+                         area=r["submission__area__code"] or "", count=r[f"n{i}"])
+             for r in rows if r[f"n{i}"]]
+            for i in range(len(periods))
         ]
 
     # --- the memory (projects.sources: memory) -------------------------------------------------

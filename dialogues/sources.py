@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.sources import (
     Activity, ActivityCategory, Commitment, CommitmentStatus, Evaluation, InputItem, MemoryDocument, Participant,
-    PersonalSection, Reach, SignalCount, UnknownCommitment,
+    PersonalSection, Reach, SignalCount, UnknownCommitment, period_filters,
 )
 
 from .models import (
@@ -248,18 +248,24 @@ class DialogueSource:
     # --- what lives (projects.sources: signals) -----------------------------------------------
 
     def signal_counts(self, *, since, until) -> list[SignalCount]:
+        return self.signal_counts_periods([(since, until)])[0]
+
+    def signal_counts_periods(self, periods) -> list[list[SignalCount]]:
         """The themes (tags) of published session outcomes, by the day the session was held,
-        in one query. A session has no wijk of its own (it may be online, or for the whole
-        municipality), so its themes count for the municipality as a whole (area "")."""
-        rows = (
-            OutcomeTag.objects.filter(content_object__published_at__isnull=False,
-                                      content_object__session__starts_at__gte=since,
-                                      content_object__session__starts_at__lt=until)
-            .values("tag__name").annotate(n=Count("pk")).order_by()
+        in one query for all ``periods``. A session has no wijk of its own (it may be online,
+        or for the whole municipality), so its themes count for the municipality as a whole
+        (area "")."""
+        span, each = period_filters("content_object__session__starts_at", periods)
+        rows = list(
+            OutcomeTag.objects.filter(span, content_object__published_at__isnull=False)
+            .values("tag__name").annotate(**{f"n{i}": Count("pk", filter=q) for i, q in enumerate(each)}).order_by()
         )
         label = str(_("Thema's uit bijeenkomsten"))
-        return [SignalCount(source=self.key, kind="session", kind_label=label, theme=row["tag__name"], area="", count=row["n"])
-                for row in rows]
+        return [
+            [SignalCount(source=self.key, kind="session", kind_label=label, theme=row["tag__name"], area="", count=row[f"n{i}"])
+             for row in rows if row[f"n{i}"]]
+            for i in range(len(periods))
+        ]
 
 # --- the memory (projects.sources: memory_documents) ------------------------------------------
 

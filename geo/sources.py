@@ -11,13 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.sources import (
     AreaRef, Commitment, CommitmentStatus, Evaluation, InputItem, MemoryDocument, Participant, PersonalSection, Reach,
-    SignalCount,
-    UnknownCommitment,
+    SignalCount, UnknownCommitment, period_filters,
 )
 
 from .execution import ADOPTED_STATUSES, initiative_execution_update
 from .models import Area, Initiative, Moderation, Report, Status, Support, Theme
-from .reactions import reaction_signal_counts, reaction_texts, reactions_of_user
+from .reactions import reaction_signal_counts_periods, reaction_texts, reactions_of_user
 from .selectors import moderation_scope
 from .services import user_can_moderate
 
@@ -208,28 +207,39 @@ class InitiativeSource:
         return list(Theme.objects.order_by("sort_order", "name").values_list("name", flat=True))
 
     def signal_counts(self, *, since, until) -> list[SignalCount]:
+        return self.signal_counts_periods([(since, until)])[0]
+
+    def signal_counts_periods(self, periods) -> list[list[SignalCount]]:
         """Published initiatives by the day they came in, and supports by the day they were
         given, and visible reactions by the day they were written (both for the initiative's
-        theme and area), grouped in the database: three queries."""
+        theme and area), grouped in the database: three queries for all ``periods``."""
+        span, each = period_filters("created_at", periods)
+        answered = Q(answered_at__isnull=False)
         initiatives = (
-            Initiative.objects.filter(moderation=Moderation.PUBLISHED, created_at__gte=since, created_at__lt=until)
-            .values("theme__name", "area__code")
-            .annotate(n=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False))).order_by()
+            Initiative.objects.filter(span, moderation=Moderation.PUBLISHED).values("theme__name", "area__code")
+            .annotate(**{f"n{i}": Count("pk", filter=q) for i, q in enumerate(each)},
+                      **{f"a{i}": Count("pk", filter=q & answered) for i, q in enumerate(each)}).order_by()
         )
         supports = (
-            Support.objects.filter(initiative__moderation=Moderation.PUBLISHED, created_at__gte=since, created_at__lt=until)
-            .values("initiative__theme__name", "initiative__area__code").annotate(n=Count("pk")).order_by()
+            Support.objects.filter(span, initiative__moderation=Moderation.PUBLISHED)
+            .values("initiative__theme__name", "initiative__area__code")
+            .annotate(**{f"n{i}": Count("pk", filter=q) for i, q in enumerate(each)}).order_by()
         )
         initiative_label, support_label = str(_("Initiatieven")), str(_("Steunbetuigingen"))
+        initiatives, supports = list(initiatives), list(supports)
+        reactions = reaction_signal_counts_periods(periods)
         return [
-            SignalCount(source=self.key, kind="initiative", kind_label=initiative_label, theme=row["theme__name"],
-                        area=row["area__code"] or "", count=row["n"], awaiting=row["n"], answered=row["answered"])
-            for row in initiatives
-        ] + [
-            SignalCount(source=self.key, kind="support", kind_label=support_label, theme=row["initiative__theme__name"],
-                        area=row["initiative__area__code"] or "", count=row["n"])
-            for row in supports
-        ] + reaction_signal_counts(since=since, until=until)
+            [
+                SignalCount(source=self.key, kind="initiative", kind_label=initiative_label, theme=row["theme__name"],
+                            area=row["area__code"] or "", count=row[f"n{i}"], awaiting=row[f"n{i}"], answered=row[f"a{i}"])
+                for row in initiatives if row[f"n{i}"]
+            ] + [
+                SignalCount(source=self.key, kind="support", kind_label=support_label, theme=row["initiative__theme__name"],
+                            area=row["initiative__area__code"] or "", count=row[f"n{i}"])
+                for row in supports if row[f"n{i}"]
+            ] + reactions[i]
+            for i in range(len(periods))
+        ]
 
     # --- the memory (projects.sources: memory_documents) ------------------------------------
 

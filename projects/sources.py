@@ -32,9 +32,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 from typing import Any, Protocol, runtime_checkable
 
 from django.db import models as _models  # TextChoices only: no model lives here
+from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
 
@@ -422,7 +425,8 @@ def commitment_manageable(source_key: str, user, commitment: Commitment, *, proj
 # --- what lives: themes residents raise, per area and period ----------------------------------
 # Optional extension: ``signal_counts(*, since, until) -> list[SignalCount]``, counted in the
 # database (one query per kind, never a row per input), over every area at once; input without
-# a project counts too. ``areas() -> list[AreaRef]`` and ``themes() -> list[str]`` name the
+# a project counts too. Optionally also ``signal_counts_periods(periods)``: several periods in
+# the same number of queries (see ``signal_counts_periods`` below). ``areas() -> list[AreaRef]`` and ``themes() -> list[str]`` name the
 # municipality's areas and themes (the source that owns them offers them; ``projects`` owns none).
 
 
@@ -459,7 +463,37 @@ def signal_sources() -> list[ParticipationSource]:
 
 def signal_counts(*, since: datetime.datetime, until: datetime.datetime) -> list[SignalCount]:
     """Every source's counts for ``since <= moment < until``."""
-    return [c for s in signal_sources() for c in s.signal_counts(since=since, until=until)]
+    return signal_counts_periods([(since, until)])[0]
+
+
+def signal_counts_periods(periods) -> list[list[SignalCount]]:
+    """Every source's counts for each ``(since, until)`` of ``periods``: one list per period.
+
+    Optional extension: a source may offer ``signal_counts_periods(periods)`` with the same
+    answer, counting all periods in one query per kind (conditional counts, see
+    ``period_filters``), so a page comparing two periods asks no more than for one. A source
+    without it is asked ``signal_counts`` once per period."""
+    periods = list(periods)
+    result: list[list[SignalCount]] = [[] for _ in periods]
+    if not periods:
+        return result
+    for source in signal_sources():
+        bulk = getattr(source, "signal_counts_periods", None)
+        if callable(bulk):
+            per_period = bulk(periods)
+        else:
+            per_period = [source.signal_counts(since=since, until=until) for since, until in periods]
+        for found, counts in zip(result, per_period):
+            found.extend(counts)
+    return result
+
+
+def period_filters(field_name: str, periods) -> tuple[Q, list[Q]]:
+    """For a source's ``signal_counts_periods``: one ``Q`` per period on ``field_name``
+    (``since <= value < until``), and the ``Q`` of all of them together, to filter the rows
+    once and count each period with ``Count(..., filter=q)``."""
+    each = [Q(**{f"{field_name}__gte": since, f"{field_name}__lt": until}) for since, until in periods]
+    return (reduce(or_, each) if each else Q(pk__in=[])), each
 
 
 def areas() -> list[AreaRef]:
