@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.sources import (
-    Evaluation, InputItem, MemoryDocument, Participant, PersonalSection, Reach, SignalCount, period_filters,
+    Evaluation, InputItem, MemoryDocument, Participant, PersonalSection, Reach, SignalCount, period_filters, reach_of_people,
 )
 
 from .models import Concern, Submission, SubmissionStatus
@@ -55,22 +55,14 @@ class ConcernSource:
         """Residents with a published Top-3 for the project; each counts once, in the wijk of
         their first one."""
         ids = [p.pk for p in projects]
-        people: dict[int, dict[tuple, str]] = {pk: {} for pk in ids}
         rows = (
             Submission.objects.filter(project_id__in=ids, status=PUBLISHED).order_by("created_at", "pk")
             .values_list("project_id", "user_id", "email", "pk", "area__name")
         )
-        for project_id, user_id, email, pk, area in rows:
-            people[project_id].setdefault(_person(user_id, email, pk), area)
-        result = {}
-        for pk, found in people.items():
-            by_area: dict[str, int] = defaultdict(int)
-            for area in found.values():
-                by_area[area] += 1
-            result[pk] = Reach(
-                participants=len(found), by_group={RESIDENT_GROUP: len(found)} if found else {}, by_area=dict(by_area),
-            )
-        return result
+        return reach_of_people(
+            ids, ((project_id, _person(user_id, email, pk), area) for project_id, user_id, email, pk, area in rows),
+            group=RESIDENT_GROUP,
+        )
 
     def inputs_many(self, projects) -> dict[int, list[InputItem]]:
         ids = [p.pk for p in projects]

@@ -20,10 +20,11 @@ from wagtail.log_actions import log
 from projects.conf import absolute_url, site_config
 from projects.jobs import enqueue
 from projects.mail import mail_send
+from projects.permissions import can_moderate
 from projects.sources import CommitmentStatus, memory_changed
 
 from . import clustering
-from .selectors import moderation_scope
+from .selectors import MODERATE_PERMISSION
 from .models import (
     MAX_PHOTOS, Area, GeoSettings, Initiative, InitiativePhoto, Moderation, Report, Status, StatusChange, Support, Theme,
 )
@@ -50,14 +51,7 @@ def user_is_verified(user) -> bool:
 def user_can_moderate(user, initiative: Initiative | None = None) -> bool:
     """Who moderates and answers initiatives (the scope: ``selectors.moderation_scope``).
     Without ``initiative``: whether the user may open the moderation queue at all."""
-    if not (getattr(user, "is_authenticated", False) and user.is_active):
-        return False
-    scope = moderation_scope(user)
-    if scope is None:
-        return True
-    if initiative is None:
-        return scope.exists()
-    return initiative.project_id is not None and scope.filter(pk=initiative.project_id).exists()
+    return can_moderate(user, MODERATE_PERMISSION, initiative)
 
 
 def area_for_point(*, lat: float, lon: float) -> Area | None:

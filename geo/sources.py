@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from itertools import chain
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.sources import (
     AreaRef, Commitment, CommitmentStatus, Evaluation, InputItem, MemoryDocument, Participant, PersonalSection, Reach,
-    SignalCount, UnknownCommitment, period_filters,
+    SignalCount, UnknownCommitment, period_filters, reach_of_people,
 )
 
 from .execution import ADOPTED_STATUSES, initiative_execution_update
@@ -46,7 +46,6 @@ class InitiativeSource:
         """Unique people per project who submitted or supported a public initiative;
         each person counts once, in the area of the first initiative they took part in."""
         ids = [p.pk for p in projects]
-        first_area: dict[int, dict[int, str]] = {pk: {} for pk in ids}
         submitted = (
             Initiative.objects.filter(project_id__in=ids, moderation=Moderation.PUBLISHED, submitter__isnull=False)
             .order_by("created_at", "pk").values_list("project_id", "submitter_id", "area__name")
@@ -55,20 +54,7 @@ class InitiativeSource:
             Support.objects.filter(initiative__project_id__in=ids, initiative__moderation=Moderation.PUBLISHED, user__isnull=False)
             .order_by("created_at", "pk").values_list("initiative__project_id", "user_id", "initiative__area__name")
         )
-        for rows in (submitted, supported):
-            for project_id, user_id, area in rows:
-                first_area[project_id].setdefault(user_id, area or "")
-        result = {}
-        for pk, people in first_area.items():
-            by_area: dict[str, int] = defaultdict(int)
-            for area in people.values():
-                if area:
-                    by_area[area] += 1
-            result[pk] = Reach(
-                participants=len(people), by_group={RESIDENT_GROUP: len(people)} if people else {},
-                invited_by_group={}, by_area=dict(by_area),
-            )
-        return result
+        return reach_of_people(ids, chain(submitted, supported), group=RESIDENT_GROUP)
 
     def inputs_many(self, projects) -> dict[int, list[InputItem]]:
         ids = [p.pk for p in projects]

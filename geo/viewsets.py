@@ -50,10 +50,10 @@ def queue_view(request):
     form = QueueFilterForm(request.GET or None, projects=moderation_projects(within=within), without_project=within is None)
     project = form.selected_project() if form.is_bound else None
     if form.is_bound and not form.is_valid():
-        return TemplateResponse(request, "geo/admin/queue.html", {"initiatives": [], "show": show, "filter_form": form}, status=400)
+        return TemplateResponse(request, "geo/admin/queue.html", {"initiatives": [], "rows": [], "show": show, "filter_form": form}, status=400)
     initiatives = moderation_list_all(project=project, within=within) if show == "alle" else moderation_queue(project=project, within=within)
     return TemplateResponse(request, "geo/admin/queue.html", {
-        "initiatives": initiatives, "show": show, "filter_form": form, "reported_reactions": reaction_open_report_count(within=within),
+        "initiatives": initiatives, "rows": initiatives, "show": show, "filter_form": form, "reported_reactions": reaction_open_report_count(within=within),
         "project_query": f"&project={form.cleaned_data['project']}" if form.is_bound and form.cleaned_data.get("project") else "",
     })
 

@@ -67,6 +67,24 @@ class Reach:
     by_area: dict[str, int] = field(default_factory=dict)
 
 
+def reach_of_people(project_ids, rows, *, group: str) -> dict[int, Reach]:
+    """For a source whose participants all belong to one ``group`` (residents: "Bewoner"):
+    ``{project pk: Reach}`` from ``rows`` of ``(project_id, person, area)``, oldest first.
+    Each person (any hashable key, never shown) counts once per project, in the area of their
+    first row; a row without an area counts the person but no area."""
+    first_area: dict[int, dict] = {pk: {} for pk in project_ids}
+    for project_id, person, area in rows:
+        first_area[project_id].setdefault(person, area or "")
+    result = {}
+    for pk, people in first_area.items():
+        by_area: dict[str, int] = {}
+        for area in people.values():
+            if area:
+                by_area[area] = by_area.get(area, 0) + 1
+        result[pk] = Reach(participants=len(people), by_group={group: len(people)} if people else {}, by_area=by_area)
+    return result
+
+
 @dataclass(frozen=True)
 class InputItem:
     """One piece of input and what became of it: a session outcome, an initiative...
