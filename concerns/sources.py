@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.sources import (
-    Evaluation, InputItem, MemoryDocument, Participant, PersonalSection, Reach, SignalCount, period_filters, reach_of_people,
+    BulkSource, InputItem, MemoryDocument, Participant, PersonalSection, Reach, SignalCount, period_filters, reach_of_people,
 )
 
 from .models import Concern, Submission, SubmissionStatus
@@ -33,21 +33,9 @@ def _person(user_id, email, pk) -> tuple:
     return ("s", pk)
 
 
-class ConcernSource:
+class ConcernSource(BulkSource):
     key = "concerns"
     label = _("Top-3 van zorgen")
-
-    def reach(self, project) -> Reach:
-        return self.reach_many([project])[project.pk]
-
-    def inputs(self, project) -> list[InputItem]:
-        return self.inputs_many([project])[project.pk]
-
-    def activities(self, project) -> list:
-        return []
-
-    def evaluation(self, project) -> Evaluation:
-        return Evaluation()
 
     # Bulk versions (projects.sources.participation_for): one query however many projects.
 
@@ -80,12 +68,6 @@ class ConcernSource:
                 area=s.area.name, themes=(c.theme.name,),
             ))
         return result
-
-    def activities_many(self, projects) -> dict[int, list]:
-        return {p.pk: [] for p in projects}
-
-    def evaluation_many(self, projects) -> dict[int, Evaluation]:
-        return {p.pk: Evaluation() for p in projects}
 
     def project_has_records(self, project) -> bool:
         return Submission.objects.filter(project=project).exists()

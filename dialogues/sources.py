@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.sources import (
-    Activity, ActivityCategory, Commitment, CommitmentStatus, Evaluation, InputItem, MemoryDocument, Participant,
+    Activity, BulkSource, ActivityCategory, Commitment, CommitmentStatus, Evaluation, InputItem, MemoryDocument, Participant,
     PersonalSection, Reach, SignalCount, UnknownCommitment, period_filters,
 )
 
@@ -55,7 +55,7 @@ def _round_projects(projects) -> dict[int, int]:
     }
 
 
-class DialogueSource:
+class DialogueSource(BulkSource):
     key = "dialogues"
     label = _("Dialoogbijeenkomsten")
     # The memory: rounds and published outcomes (see memory_documents at the end of this module).
@@ -64,20 +64,8 @@ class DialogueSource:
     def memory_documents(self, keys=None):
         return memory_documents(keys)
 
-    # One project at a time: the bulk versions below answer for a list of projects in a fixed
-    # number of queries (projects.sources.participation_for, the council overview).
-
-    def reach(self, project) -> Reach:
-        return self.reach_many([project])[project.pk]
-
-    def inputs(self, project) -> list[InputItem]:
-        return self.inputs_many([project])[project.pk]
-
-    def activities(self, project) -> list[Activity]:
-        return self.activities_many([project])[project.pk]
-
-    def evaluation(self, project) -> Evaluation:
-        return self.evaluation_many([project])[project.pk]
+    # The bulk versions answer for a list of projects in a fixed number of queries
+    # (projects.sources.participation_for, the council overview); BulkSource asks them per project.
 
     def reach_many(self, projects) -> dict[int, Reach]:
         rounds = _round_projects(projects)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.sources import (
-    AreaRef, Commitment, CommitmentStatus, Evaluation, InputItem, MemoryDocument, Participant, PersonalSection, Reach,
+    AreaRef, BulkSource, Commitment, CommitmentStatus, InputItem, MemoryDocument, Participant, PersonalSection, Reach,
     SignalCount, UnknownCommitment, period_filters, reach_of_people,
 )
 
@@ -23,21 +23,9 @@ from .services import user_can_moderate
 RESIDENT_GROUP = "Bewoner"
 
 
-class InitiativeSource:
+class InitiativeSource(BulkSource):
     key = "initiatives"
     label = _("Initiatieven")
-
-    def reach(self, project) -> Reach:
-        return self.reach_many([project])[project.pk]
-
-    def inputs(self, project) -> list[InputItem]:
-        return self.inputs_many([project])[project.pk]
-
-    def activities(self, project) -> list:
-        return []
-
-    def evaluation(self, project) -> Evaluation:
-        return Evaluation()
 
     # Bulk versions (see projects.sources.participation_for): a fixed number of queries
     # however many projects an overview shows.
@@ -71,12 +59,6 @@ class InitiativeSource:
                 area=i.area.name if i.area else "", themes=(i.theme.name,), supporters=i.support_count,
             ))
         return result
-
-    def activities_many(self, projects) -> dict[int, list]:
-        return {p.pk: [] for p in projects}
-
-    def evaluation_many(self, projects) -> dict[int, Evaluation]:
-        return {p.pk: Evaluation() for p in projects}
 
     def project_has_records(self, project) -> bool:
         return Initiative.objects.filter(project=project).exists()

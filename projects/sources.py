@@ -196,6 +196,30 @@ class ParticipationSource(Protocol):
         """Erase or anonymise the user's personal data (AVG), keeping anonymous counts."""
 
 
+class BulkSource:
+    """A base for a source that answers in bulk (see ``participation_for``): the per-project
+    methods ask its ``reach_many``, ``inputs_many``, ``activities_many`` and ``evaluation_many``,
+    and a source without activities or evaluations (initiatives, Top-3's) reports none."""
+
+    def reach(self, project) -> Reach:
+        return self.reach_many([project])[project.pk]
+
+    def inputs(self, project) -> list[InputItem]:
+        return self.inputs_many([project])[project.pk]
+
+    def activities(self, project) -> list[Activity]:
+        return self.activities_many([project])[project.pk]
+
+    def evaluation(self, project) -> Evaluation:
+        return self.evaluation_many([project])[project.pk]
+
+    def activities_many(self, projects) -> dict[int, list[Activity]]:
+        return {p.pk: [] for p in projects}
+
+    def evaluation_many(self, projects) -> dict[int, Evaluation]:
+        return {p.pk: Evaluation() for p in projects}
+
+
 _registry: dict[str, ParticipationSource] = {}
 
 
