@@ -24,12 +24,15 @@ RESIDENT_GROUP = "Bewoner"
 PUBLISHED = SubmissionStatus.PUBLISHED
 
 
-def _person(user_id, email, pk) -> tuple:
-    # One resident once: by account, else by confirmed address, else the submission itself.
+def _person(user_id, email, erased, pk) -> tuple:
+    # One resident once: by account, else by confirmed address, else by the anonymous key their
+    # erasure left (personal_data_erase), else the submission itself.
     if user_id:
         return ("u", user_id)
     if email:
         return ("e", email.lower())
+    if erased:
+        return ("k", erased)
     return ("s", pk)
 
 
@@ -45,10 +48,10 @@ class ConcernSource(BulkSource):
         ids = [p.pk for p in projects]
         rows = (
             Submission.objects.filter(project_id__in=ids, status=PUBLISHED).order_by("created_at", "pk")
-            .values_list("project_id", "user_id", "email", "pk", "area__name")
+            .values_list("project_id", "user_id", "email", "erased_participant", "pk", "area__name")
         )
         return reach_of_people(
-            ids, ((project_id, _person(user_id, email, pk), area) for project_id, user_id, email, pk, area in rows),
+            ids, ((project_id, _person(user_id, email, erased, pk), area) for project_id, user_id, email, erased, pk, area in rows),
             group=RESIDENT_GROUP,
         )
 
