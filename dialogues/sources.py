@@ -25,7 +25,7 @@ from .models import (
     SessionOutcome,
     SessionStatus,
 )
-from .selectors import registration_list_for_user, session_has_outcome
+from .selectors import registration_list_for_user, session_has_outcome, theme_names_public
 from .services.agreements import agreement_update
 from .services.outcomes import outcome_memory_key
 
@@ -233,7 +233,14 @@ class DialogueSource(BulkSource):
             updated_at=agreement.updated_at,
         )
 
-    # --- what lives (projects.sources: signals) -----------------------------------------------
+    # --- what lives (projects.sources: signals, themes) -----------------------------------------
+
+    # Session themes are tags the facilitator types: listed after the themes geo keeps, so they
+    # never reorder or respell those (projects.sources.themes).
+    themes_are_tags = True
+
+    def themes(self) -> list[str]:
+        return theme_names_public()
 
     def signal_counts(self, *, since, until) -> list[SignalCount]:
         return self.signal_counts_periods([(since, until)])[0]

@@ -291,12 +291,6 @@ def _search_backend_config() -> str | None:
     return getattr(get_search_backend(), "config", None)
 
 
-def memory_theme_exists(name: str) -> bool:
-    """Whether some public document of the memory carries the theme ``name`` (any case)."""
-    value = themes_value([name])
-    return bool(value) and MemoryEntry.objects.filter(themes__contains=value).exists()
-
-
 def memory_search(filters: MemoryFilters):
     """The memory's entries matching ``filters``: best match first for words (Dutch stemming
     on PostgreSQL with ``SEARCH_CONFIG: "dutch"``), newest first without. Returns something a

@@ -25,7 +25,8 @@ locks the row and writes the audit log. Optionally ``commitment_manageable(user,
 What lives and the memory (optional, see "signals" and "memory" below): a source may count
 what residents raise per theme and area (``signal_counts``) for "Wat leeft er", offer its
 public records to the search (``memory_kinds``, ``memory_documents``) and name the areas and
-themes it knows (``areas``, ``themes``).
+themes it knows (``areas``, ``themes``; ``themes_are_tags = True`` for a source whose themes
+are tags people typed rather than a list it keeps).
 """
 
 from __future__ import annotations
@@ -549,14 +550,19 @@ def areas() -> list[AreaRef]:
     return sorted(found.values(), key=lambda a: (a.kind != "wijk", a.name.lower()))
 
 
-def themes() -> list[str]:
-    """The themes every source knows, in the first source's order, without duplicates."""
+def themes(*, tags: bool = True) -> list[str]:
+    """The themes every source knows, without duplicates (any case): first those of the
+    sources that keep a list of themes, in the first source's order and spelling; then, unless
+    ``tags`` is False, the tags people gave in a source that declares ``themes_are_tags = True``
+    (a session's themes), so a tag never reorders or respells a listed theme."""
     found: dict[str, str] = {}
-    for source in all_sources():
+    listed = [s for s in all_sources() if not getattr(s, "themes_are_tags", False)]
+    tagged = [s for s in all_sources() if getattr(s, "themes_are_tags", False)] if tags else []
+    for source in listed + tagged:
         provider = getattr(source, "themes", None)
         if callable(provider):
             for name in provider():
-                found.setdefault(name.strip().lower(), name)
+                found.setdefault(name.strip().lower(), name.strip())
     return list(found.values())
 
 
