@@ -40,6 +40,10 @@ class Submission(models.Model):
     email = models.EmailField(_("e-mailadres"), blank=True)
     email_confirmed_at = models.DateTimeField(_("e-mailadres bevestigd op"), null=True, blank=True)
     keep_informed = models.BooleanField(_("wil horen wat ermee gebeurt"), default=False)
+    # Set when the resident's data is erased (AVG): one random key for all their Top-3's, so
+    # they still count as one participant. Random, not derived from who they were: nothing
+    # leads back from it to a person, and a new account of the same person gets no link to it.
+    erased_participant = models.UUIDField(_("anonieme deelnemer"), null=True, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=12, choices=SubmissionStatus.choices, default=SubmissionStatus.PENDING)
     rejection_reason = models.TextField(_("reden van afwijzing"), blank=True)
     created_at = models.DateTimeField(_("ingediend op"), default=timezone.now, db_index=True)

@@ -7,7 +7,7 @@ from collections import defaultdict
 from django.db.models import Count, Prefetch, QuerySet
 
 from geo.models import Area
-from projects.permissions import manageable_projects
+from projects import permissions
 from projects.selectors import project_list_running
 
 from .models import Concern, Submission, SubmissionStatus
@@ -15,25 +15,19 @@ from .models import Concern, Submission, SubmissionStatus
 MEMORY_KIND = "top3"
 
 
+MODERATE_PERMISSION = "concerns.moderate_submission"
+
+
 def moderation_scope(user):
     """Whose Top-3's the user moderates: None for all of them (a moderator, with
-    ``concerns.moderate_submission``), else the projects they may edit (an editor: the Top-3's
-    attached to their projects only, never those without a project)."""
-    if user.is_authenticated and user.has_perm("concerns.moderate_submission"):
-        return None
-    return manageable_projects(user)
+    ``concerns.moderate_submission``), else the projects they may edit (``projects.permissions``:
+    the Top-3's attached to their projects only, never those without a project)."""
+    return permissions.moderation_scope(user, MODERATE_PERMISSION)
 
 
 def user_can_moderate(user, submission: Submission | None = None) -> bool:
     """Without ``submission``: whether the user may open the queue at all."""
-    if not (getattr(user, "is_authenticated", False) and user.is_active):
-        return False
-    scope = moderation_scope(user)
-    if scope is None:
-        return True
-    if submission is None:
-        return scope.exists()
-    return submission.project_id is not None and scope.filter(pk=submission.project_id).exists()
+    return permissions.can_moderate(user, MODERATE_PERMISSION, submission)
 
 
 def _with_concerns(qs: QuerySet[Submission]) -> QuerySet[Submission]:

@@ -7,6 +7,7 @@ delivers after commit), so neither Redis nor the mail server can lose it.
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -154,11 +155,15 @@ def user_submissions(user):
 @transaction.atomic
 def personal_data_erase(*, user) -> int:
     """AVG: detach the user and their email from their Top-3's. Published ones stay counted,
-    anonymously (the public texts never held who wrote them); unconfirmed ones, which nobody
+    anonymously (the public texts never held who wrote them): all of them under one new random
+    ``erased_participant`` key, so a resident with several Top-3's still counts as one
+    participant in a project's reach, as before the erasure. Unconfirmed ones, which nobody
     vouched for, are removed. Returns how many were kept anonymously."""
     mine = user_submissions(user)
     Submission.objects.filter(pk__in=mine.filter(status=SubmissionStatus.UNCONFIRMED).values("pk")).delete()
-    return Submission.objects.filter(pk__in=list(mine.values_list("pk", flat=True))).update(user=None, email="", keep_informed=False)
+    return Submission.objects.filter(pk__in=list(mine.values_list("pk", flat=True))).update(
+        user=None, email="", keep_informed=False, erased_participant=uuid.uuid4(),
+    )
 
 
 def unconfirmed_purge(*, days: int = 30) -> int:

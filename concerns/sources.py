@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.sources import (
-    Evaluation, InputItem, MemoryDocument, Participant, PersonalSection, Reach, SignalCount,
+    BulkSource, InputItem, MemoryDocument, Participant, PersonalSection, Reach, SignalCount, period_filters, reach_of_people,
 )
 
 from .models import Concern, Submission, SubmissionStatus
@@ -24,30 +24,21 @@ RESIDENT_GROUP = "Bewoner"
 PUBLISHED = SubmissionStatus.PUBLISHED
 
 
-def _person(user_id, email, pk) -> tuple:
-    # One resident once: by account, else by confirmed address, else the submission itself.
+def _person(user_id, email, erased, pk) -> tuple:
+    # One resident once: by account, else by confirmed address, else by the anonymous key their
+    # erasure left (personal_data_erase), else the submission itself.
     if user_id:
         return ("u", user_id)
     if email:
         return ("e", email.lower())
+    if erased:
+        return ("k", erased)
     return ("s", pk)
 
 
-class ConcernSource:
+class ConcernSource(BulkSource):
     key = "concerns"
     label = _("Top-3 van zorgen")
-
-    def reach(self, project) -> Reach:
-        return self.reach_many([project])[project.pk]
-
-    def inputs(self, project) -> list[InputItem]:
-        return self.inputs_many([project])[project.pk]
-
-    def activities(self, project) -> list:
-        return []
-
-    def evaluation(self, project) -> Evaluation:
-        return Evaluation()
 
     # Bulk versions (projects.sources.participation_for): one query however many projects.
 
@@ -55,22 +46,14 @@ class ConcernSource:
         """Residents with a published Top-3 for the project; each counts once, in the wijk of
         their first one."""
         ids = [p.pk for p in projects]
-        people: dict[int, dict[tuple, str]] = {pk: {} for pk in ids}
         rows = (
             Submission.objects.filter(project_id__in=ids, status=PUBLISHED).order_by("created_at", "pk")
-            .values_list("project_id", "user_id", "email", "pk", "area__name")
+            .values_list("project_id", "user_id", "email", "erased_participant", "pk", "area__name")
         )
-        for project_id, user_id, email, pk, area in rows:
-            people[project_id].setdefault(_person(user_id, email, pk), area)
-        result = {}
-        for pk, found in people.items():
-            by_area: dict[str, int] = defaultdict(int)
-            for area in found.values():
-                by_area[area] += 1
-            result[pk] = Reach(
-                participants=len(found), by_group={RESIDENT_GROUP: len(found)} if found else {}, by_area=dict(by_area),
-            )
-        return result
+        return reach_of_people(
+            ids, ((project_id, _person(user_id, email, erased, pk), area) for project_id, user_id, email, erased, pk, area in rows),
+            group=RESIDENT_GROUP,
+        )
 
     def inputs_many(self, projects) -> dict[int, list[InputItem]]:
         ids = [p.pk for p in projects]
@@ -88,12 +71,6 @@ class ConcernSource:
                 area=s.area.name, themes=(c.theme.name,),
             ))
         return result
-
-    def activities_many(self, projects) -> dict[int, list]:
-        return {p.pk: [] for p in projects}
-
-    def evaluation_many(self, projects) -> dict[int, Evaluation]:
-        return {p.pk: Evaluation() for p in projects}
 
     def project_has_records(self, project) -> bool:
         return Submission.objects.filter(project=project).exists()
@@ -146,15 +123,23 @@ class ConcernSource:
     # --- what lives (projects.sources: signals) ------------------------------------------------
 
     def signal_counts(self, *, since, until) -> list[SignalCount]:
-        """Residents naming each theme per wijk, published Top-3's by submission date: one query."""
-        rows = (
-            Concern.objects.filter(submission__status=PUBLISHED, submission__created_at__gte=since, submission__created_at__lt=until)
-            .values("theme__name", "submission__area__code").annotate(n=Count("submission", distinct=True)).order_by()
+        return self.signal_counts_periods([(since, until)])[0]
+
+    def signal_counts_periods(self, periods) -> list[list[SignalCount]]:
+        """Residents naming each theme per wijk, published Top-3's by submission date: one
+        query for all ``periods``."""
+        span, each = period_filters("submission__created_at", periods)
+        rows = list(
+            Concern.objects.filter(span, submission__status=PUBLISHED)
+            .values("theme__name", "submission__area__code")
+            .annotate(**{f"n{i}": Count("submission", distinct=True, filter=q) for i, q in enumerate(each)}).order_by()
         )
+        label = str(_("Top-3-antwoorden"))
         return [
-            SignalCount(source=self.key, kind="top3", kind_label=str(_("Top-3-antwoorden")), theme=r["theme__name"],
-                        area=r["submission__area__code"] or "", count=r["n"])
-            for r in rows
+            [SignalCount(source=self.key, kind="top3", kind_label=label, theme=r["theme__name"],
+                         area=r["submission__area__code"] or "", count=r[f"n{i}"])
+             for r in rows if r[f"n{i}"]]
+            for i in range(len(periods))
         ]
 
     # --- the memory (projects.sources: memory) -------------------------------------------------

@@ -41,7 +41,7 @@ def queue_view(request):
     show = "alle" if request.GET.get("toon") == "alle" else "wachtrij"
     within = moderation_scope(request.user)
     submissions = moderation_list_all(within=within) if show == "alle" else moderation_queue(within=within)
-    return TemplateResponse(request, "concerns/admin/queue.html", {"submissions": submissions, "show": show})
+    return TemplateResponse(request, "concerns/admin/queue.html", {"submissions": submissions, "rows": submissions, "show": show})
 
 
 @moderator_required

@@ -17,6 +17,7 @@ from .models import (
     DialogueRoundPage,
     DialogueSession,
     Evaluation,
+    OutcomeTag,
     Registration,
     RegistrationStatus,
     SessionStatus,
@@ -173,3 +174,15 @@ def outcome_list_published(*, project) -> list:
         SessionOutcome.objects.filter(session__round__in=rounds, published_at__isnull=False)
         .select_related("session__round").prefetch_related("agreements").order_by("session__starts_at")
     )
+
+
+def theme_names_public() -> list[str]:
+    """The themes the public can read in dialogues, as the memory files them: the themes of
+    live, public rounds and the tags of their published outcomes (of sessions not cancelled),
+    sorted by name, one query. An unpublished outcome's tags stay unknown."""
+    rounds = live_public(DialogueRoundPage.objects.all())
+    tags = OutcomeTag.objects.filter(
+        content_object__published_at__isnull=False, content_object__session__round__in=rounds,
+    ).exclude(content_object__session__status=SessionStatus.CANCELLED).values_list("tag__name", flat=True)
+    names = {name.strip() for name in tags.union(rounds.exclude(theme="").values_list("theme", flat=True)) if name and name.strip()}
+    return sorted(names, key=str.lower)

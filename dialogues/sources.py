@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.sources import (
-    Activity, ActivityCategory, Commitment, CommitmentStatus, Evaluation, InputItem, MemoryDocument, Participant,
-    PersonalSection, Reach, SignalCount, UnknownCommitment,
+    Activity, BulkSource, ActivityCategory, Commitment, CommitmentStatus, Evaluation, InputItem, MemoryDocument, Participant,
+    PersonalSection, Reach, SignalCount, UnknownCommitment, period_filters,
 )
 
 from .models import (
@@ -25,7 +25,7 @@ from .models import (
     SessionOutcome,
     SessionStatus,
 )
-from .selectors import registration_list_for_user, session_has_outcome
+from .selectors import registration_list_for_user, session_has_outcome, theme_names_public
 from .services.agreements import agreement_update
 from .services.outcomes import outcome_memory_key
 
@@ -55,7 +55,7 @@ def _round_projects(projects) -> dict[int, int]:
     }
 
 
-class DialogueSource:
+class DialogueSource(BulkSource):
     key = "dialogues"
     label = _("Dialoogbijeenkomsten")
     # The memory: rounds and published outcomes (see memory_documents at the end of this module).
@@ -64,20 +64,8 @@ class DialogueSource:
     def memory_documents(self, keys=None):
         return memory_documents(keys)
 
-    # One project at a time: the bulk versions below answer for a list of projects in a fixed
-    # number of queries (projects.sources.participation_for, the council overview).
-
-    def reach(self, project) -> Reach:
-        return self.reach_many([project])[project.pk]
-
-    def inputs(self, project) -> list[InputItem]:
-        return self.inputs_many([project])[project.pk]
-
-    def activities(self, project) -> list[Activity]:
-        return self.activities_many([project])[project.pk]
-
-    def evaluation(self, project) -> Evaluation:
-        return self.evaluation_many([project])[project.pk]
+    # The bulk versions answer for a list of projects in a fixed number of queries
+    # (projects.sources.participation_for, the council overview); BulkSource asks them per project.
 
     def reach_many(self, projects) -> dict[int, Reach]:
         rounds = _round_projects(projects)
@@ -245,21 +233,34 @@ class DialogueSource:
             updated_at=agreement.updated_at,
         )
 
-    # --- what lives (projects.sources: signals) -----------------------------------------------
+    # --- what lives (projects.sources: signals, themes) -----------------------------------------
+
+    # Session themes are tags the facilitator types: listed after the themes geo keeps, so they
+    # never reorder or respell those (projects.sources.themes).
+    themes_are_tags = True
+
+    def themes(self) -> list[str]:
+        return theme_names_public()
 
     def signal_counts(self, *, since, until) -> list[SignalCount]:
+        return self.signal_counts_periods([(since, until)])[0]
+
+    def signal_counts_periods(self, periods) -> list[list[SignalCount]]:
         """The themes (tags) of published session outcomes, by the day the session was held,
-        in one query. A session has no wijk of its own (it may be online, or for the whole
-        municipality), so its themes count for the municipality as a whole (area "")."""
-        rows = (
-            OutcomeTag.objects.filter(content_object__published_at__isnull=False,
-                                      content_object__session__starts_at__gte=since,
-                                      content_object__session__starts_at__lt=until)
-            .values("tag__name").annotate(n=Count("pk")).order_by()
+        in one query for all ``periods``. A session has no wijk of its own (it may be online,
+        or for the whole municipality), so its themes count for the municipality as a whole
+        (area "")."""
+        span, each = period_filters("content_object__session__starts_at", periods)
+        rows = list(
+            OutcomeTag.objects.filter(span, content_object__published_at__isnull=False)
+            .values("tag__name").annotate(**{f"n{i}": Count("pk", filter=q) for i, q in enumerate(each)}).order_by()
         )
         label = str(_("Thema's uit bijeenkomsten"))
-        return [SignalCount(source=self.key, kind="session", kind_label=label, theme=row["tag__name"], area="", count=row["n"])
-                for row in rows]
+        return [
+            [SignalCount(source=self.key, kind="session", kind_label=label, theme=row["tag__name"], area="", count=row[f"n{i}"])
+             for row in rows if row[f"n{i}"]]
+            for i in range(len(periods))
+        ]
 
 # --- the memory (projects.sources: memory_documents) ------------------------------------------
 

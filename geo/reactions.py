@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext
 
-from projects.sources import SignalCount
+from projects.sources import SignalCount, period_filters
 
 from .models import Initiative, Moderation, Reaction, ReactionReport
 
@@ -69,21 +69,31 @@ def reaction_texts(initiative_ids) -> dict[int, list[str]]:
 
 
 def reaction_signal_counts(*, since: datetime.datetime, until: datetime.datetime) -> list[SignalCount]:
-    """For "Wat leeft er": visible reactions on published initiatives placed in
-    ``since <= created_at < until``, counted per the initiative's theme name and area code in
-    one aggregate query. Kind "reaction", only counted (awaiting and answered stay 0)."""
-    rows = (
-        visible_reactions().filter(created_at__gte=since, created_at__lt=until)
+    return reaction_signal_counts_periods([(since, until)])[0]
+
+
+def reaction_signal_counts_periods(periods) -> list[list[SignalCount]]:
+    """For "Wat leeft er": visible reactions on published initiatives placed in each
+    ``since <= created_at < until`` of ``periods``, counted per the initiative's theme name and
+    area code in one aggregate query for all periods. Kind "reaction", only counted (awaiting
+    and answered stay 0)."""
+    span, each = period_filters("created_at", periods)
+    rows = list(
+        visible_reactions().filter(span)
         .values("initiative__theme__name", "initiative__area__code")
-        .annotate(n=Count("pk")).order_by("initiative__theme__name", "initiative__area__code")
+        .annotate(**{f"n{i}": Count("pk", filter=q) for i, q in enumerate(each)})
+        .order_by("initiative__theme__name", "initiative__area__code")
     )
     label = gettext("Reacties")
     return [
-        SignalCount(
-            source="initiatives", kind="reaction", kind_label=label, theme=r["initiative__theme__name"],
-            area=r["initiative__area__code"] or "", count=r["n"],
-        )
-        for r in rows
+        [
+            SignalCount(
+                source="initiatives", kind="reaction", kind_label=label, theme=r["initiative__theme__name"],
+                area=r["initiative__area__code"] or "", count=r[f"n{i}"],
+            )
+            for r in rows if r[f"n{i}"]
+        ]
+        for i in range(len(periods))
     ]
 
 

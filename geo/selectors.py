@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from projects.selectors import live_public
 from projects.models import ProjectPage
+from projects import permissions
 from projects.permissions import manageable_projects
 
 from .models import Area, Initiative, InitiativeMapPage, Moderation, Report, StatusChange, Support, Theme
@@ -82,13 +83,13 @@ def projects_editable_by(user) -> QuerySet[ProjectPage]:
     return manageable_projects(user)
 
 
+MODERATE_PERMISSION = "geo.moderate_initiative"
+
+
 def moderation_scope(user):
     """Whose initiatives the user moderates: None for every initiative (a moderator, with
-    ``geo.moderate_initiative``), else the projects they may edit (an editor: that project's
-    initiatives only, never those without a project)."""
-    if user.is_authenticated and user.has_perm("geo.moderate_initiative"):
-        return None
-    return projects_editable_by(user)
+    ``geo.moderate_initiative``), else the projects they may edit (``projects.permissions``)."""
+    return permissions.moderation_scope(user, MODERATE_PERMISSION)
 
 
 def moderation_queue(*, project=None, within=None) -> QuerySet[Initiative]:

@@ -20,10 +20,12 @@ from wagtail.log_actions import log
 from projects.conf import absolute_url, site_config
 from projects.jobs import enqueue
 from projects.mail import mail_send
+from projects.memory import memory_keys_about
+from projects.permissions import can_moderate
 from projects.sources import CommitmentStatus, memory_changed
 
 from . import clustering
-from .selectors import moderation_scope
+from .selectors import MODERATE_PERMISSION
 from .models import (
     MAX_PHOTOS, Area, GeoSettings, Initiative, InitiativePhoto, Moderation, Report, Status, StatusChange, Support, Theme,
 )
@@ -50,14 +52,7 @@ def user_is_verified(user) -> bool:
 def user_can_moderate(user, initiative: Initiative | None = None) -> bool:
     """Who moderates and answers initiatives (the scope: ``selectors.moderation_scope``).
     Without ``initiative``: whether the user may open the moderation queue at all."""
-    if not (getattr(user, "is_authenticated", False) and user.is_active):
-        return False
-    scope = moderation_scope(user)
-    if scope is None:
-        return True
-    if initiative is None:
-        return scope.exists()
-    return initiative.project_id is not None and scope.filter(pk=initiative.project_id).exists()
+    return can_moderate(user, MODERATE_PERMISSION, initiative)
 
 
 def area_for_point(*, lat: float, lon: float) -> Area | None:
@@ -380,6 +375,7 @@ def area_import(*, data: dict, kind: str | None = None, code_field: str = "", na
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
         raise ValidationError(_("Het bestand is geen GeoJSON FeatureCollection."))
     created = updated = 0
+    codes: list[str] = []
     for number, feature in enumerate(data["features"], start=1):
         props = (feature or {}).get("properties") or {}
         code = str(props.get(code_field) if code_field else next((props[f] for f in CODE_FIELDS if props.get(f)), "") or "").strip()
@@ -402,7 +398,25 @@ def area_import(*, data: dict, kind: str | None = None, code_field: str = "", na
         )
         created += was_created
         updated += not was_created
+        codes.append(code)
+    area_memory_refresh(codes=codes)  # a new name shows in what the search says about the area
     return {"created": created, "updated": updated}
+
+
+@transaction.atomic
+def theme_memory_refresh(*, names) -> None:
+    """A theme was renamed (the admin's snippet form saves it through Wagtail's generic
+    views): every document in the search filed under the old or the new name is read again
+    (an initiative's themes, a Top-3's sentences, a session tag of that name), in the edit's
+    transaction."""
+    memory_changed(memory_keys_about(themes=[n for n in names if n]))
+
+
+@transaction.atomic
+def area_memory_refresh(*, codes) -> None:
+    """A wijk or buurt was renamed or got another code: the search re-reads what it says
+    about the area (a Top-3's document names it, an initiative's wijk filter uses its code)."""
+    memory_changed(memory_keys_about(areas=[c for c in codes if c]))
 
 
 @transaction.atomic

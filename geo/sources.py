@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from itertools import chain
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -10,35 +10,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.sources import (
-    AreaRef, Commitment, CommitmentStatus, Evaluation, InputItem, MemoryDocument, Participant, PersonalSection, Reach,
-    SignalCount,
-    UnknownCommitment,
+    AreaRef, BulkSource, Commitment, CommitmentStatus, InputItem, MemoryDocument, Participant, PersonalSection, Reach,
+    SignalCount, UnknownCommitment, period_filters, reach_of_people,
 )
 
 from .execution import ADOPTED_STATUSES, initiative_execution_update
 from .models import Area, Initiative, Moderation, Report, Status, Support, Theme
-from .reactions import reaction_signal_counts, reaction_texts, reactions_of_user
+from .reactions import reaction_signal_counts_periods, reaction_texts, reactions_of_user
 from .selectors import moderation_scope
 from .services import user_can_moderate
 
 RESIDENT_GROUP = "Bewoner"
 
 
-class InitiativeSource:
+class InitiativeSource(BulkSource):
     key = "initiatives"
     label = _("Initiatieven")
-
-    def reach(self, project) -> Reach:
-        return self.reach_many([project])[project.pk]
-
-    def inputs(self, project) -> list[InputItem]:
-        return self.inputs_many([project])[project.pk]
-
-    def activities(self, project) -> list:
-        return []
-
-    def evaluation(self, project) -> Evaluation:
-        return Evaluation()
 
     # Bulk versions (see projects.sources.participation_for): a fixed number of queries
     # however many projects an overview shows.
@@ -47,7 +34,6 @@ class InitiativeSource:
         """Unique people per project who submitted or supported a public initiative;
         each person counts once, in the area of the first initiative they took part in."""
         ids = [p.pk for p in projects]
-        first_area: dict[int, dict[int, str]] = {pk: {} for pk in ids}
         submitted = (
             Initiative.objects.filter(project_id__in=ids, moderation=Moderation.PUBLISHED, submitter__isnull=False)
             .order_by("created_at", "pk").values_list("project_id", "submitter_id", "area__name")
@@ -56,20 +42,7 @@ class InitiativeSource:
             Support.objects.filter(initiative__project_id__in=ids, initiative__moderation=Moderation.PUBLISHED, user__isnull=False)
             .order_by("created_at", "pk").values_list("initiative__project_id", "user_id", "initiative__area__name")
         )
-        for rows in (submitted, supported):
-            for project_id, user_id, area in rows:
-                first_area[project_id].setdefault(user_id, area or "")
-        result = {}
-        for pk, people in first_area.items():
-            by_area: dict[str, int] = defaultdict(int)
-            for area in people.values():
-                if area:
-                    by_area[area] += 1
-            result[pk] = Reach(
-                participants=len(people), by_group={RESIDENT_GROUP: len(people)} if people else {},
-                invited_by_group={}, by_area=dict(by_area),
-            )
-        return result
+        return reach_of_people(ids, chain(submitted, supported), group=RESIDENT_GROUP)
 
     def inputs_many(self, projects) -> dict[int, list[InputItem]]:
         ids = [p.pk for p in projects]
@@ -86,12 +59,6 @@ class InitiativeSource:
                 area=i.area.name if i.area else "", themes=(i.theme.name,), supporters=i.support_count,
             ))
         return result
-
-    def activities_many(self, projects) -> dict[int, list]:
-        return {p.pk: [] for p in projects}
-
-    def evaluation_many(self, projects) -> dict[int, Evaluation]:
-        return {p.pk: Evaluation() for p in projects}
 
     def project_has_records(self, project) -> bool:
         return Initiative.objects.filter(project=project).exists()
@@ -208,28 +175,39 @@ class InitiativeSource:
         return list(Theme.objects.order_by("sort_order", "name").values_list("name", flat=True))
 
     def signal_counts(self, *, since, until) -> list[SignalCount]:
+        return self.signal_counts_periods([(since, until)])[0]
+
+    def signal_counts_periods(self, periods) -> list[list[SignalCount]]:
         """Published initiatives by the day they came in, and supports by the day they were
         given, and visible reactions by the day they were written (both for the initiative's
-        theme and area), grouped in the database: three queries."""
+        theme and area), grouped in the database: three queries for all ``periods``."""
+        span, each = period_filters("created_at", periods)
+        answered = Q(answered_at__isnull=False)
         initiatives = (
-            Initiative.objects.filter(moderation=Moderation.PUBLISHED, created_at__gte=since, created_at__lt=until)
-            .values("theme__name", "area__code")
-            .annotate(n=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False))).order_by()
+            Initiative.objects.filter(span, moderation=Moderation.PUBLISHED).values("theme__name", "area__code")
+            .annotate(**{f"n{i}": Count("pk", filter=q) for i, q in enumerate(each)},
+                      **{f"a{i}": Count("pk", filter=q & answered) for i, q in enumerate(each)}).order_by()
         )
         supports = (
-            Support.objects.filter(initiative__moderation=Moderation.PUBLISHED, created_at__gte=since, created_at__lt=until)
-            .values("initiative__theme__name", "initiative__area__code").annotate(n=Count("pk")).order_by()
+            Support.objects.filter(span, initiative__moderation=Moderation.PUBLISHED)
+            .values("initiative__theme__name", "initiative__area__code")
+            .annotate(**{f"n{i}": Count("pk", filter=q) for i, q in enumerate(each)}).order_by()
         )
         initiative_label, support_label = str(_("Initiatieven")), str(_("Steunbetuigingen"))
+        initiatives, supports = list(initiatives), list(supports)
+        reactions = reaction_signal_counts_periods(periods)
         return [
-            SignalCount(source=self.key, kind="initiative", kind_label=initiative_label, theme=row["theme__name"],
-                        area=row["area__code"] or "", count=row["n"], awaiting=row["n"], answered=row["answered"])
-            for row in initiatives
-        ] + [
-            SignalCount(source=self.key, kind="support", kind_label=support_label, theme=row["initiative__theme__name"],
-                        area=row["initiative__area__code"] or "", count=row["n"])
-            for row in supports
-        ] + reaction_signal_counts(since=since, until=until)
+            [
+                SignalCount(source=self.key, kind="initiative", kind_label=initiative_label, theme=row["theme__name"],
+                            area=row["area__code"] or "", count=row[f"n{i}"], awaiting=row[f"n{i}"], answered=row[f"a{i}"])
+                for row in initiatives if row[f"n{i}"]
+            ] + [
+                SignalCount(source=self.key, kind="support", kind_label=support_label, theme=row["initiative__theme__name"],
+                            area=row["initiative__area__code"] or "", count=row[f"n{i}"])
+                for row in supports if row[f"n{i}"]
+            ] + reactions[i]
+            for i in range(len(periods))
+        ]
 
     # --- the memory (projects.sources: memory_documents) ------------------------------------
 

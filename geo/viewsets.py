@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import reaction_services, services
@@ -50,10 +51,10 @@ def queue_view(request):
     form = QueueFilterForm(request.GET or None, projects=moderation_projects(within=within), without_project=within is None)
     project = form.selected_project() if form.is_bound else None
     if form.is_bound and not form.is_valid():
-        return TemplateResponse(request, "geo/admin/queue.html", {"initiatives": [], "show": show, "filter_form": form}, status=400)
+        return TemplateResponse(request, "geo/admin/queue.html", {"initiatives": [], "rows": [], "show": show, "filter_form": form}, status=400)
     initiatives = moderation_list_all(project=project, within=within) if show == "alle" else moderation_queue(project=project, within=within)
     return TemplateResponse(request, "geo/admin/queue.html", {
-        "initiatives": initiatives, "show": show, "filter_form": form, "reported_reactions": reaction_open_report_count(within=within),
+        "initiatives": initiatives, "rows": initiatives, "show": show, "filter_form": form, "reported_reactions": reaction_open_report_count(within=within),
         "project_query": f"&project={form.cleaned_data['project']}" if form.is_bound and form.cleaned_data.get("project") else "",
     })
 
@@ -166,8 +167,28 @@ class ModerationViewSet(ViewSet):
         ]
 
 
+class ThemeEditView(snippet_views.EditView):
+    def save_instance(self):
+        # Inside the view's transaction (Wagtail's save, revision and log, then the search).
+        old_name = Theme.objects.filter(pk=self.object.pk).values_list("name", flat=True).first()
+        instance = super().save_instance()
+        if old_name != instance.name:
+            services.theme_memory_refresh(names=[old_name, instance.name])
+        return instance
+
+
+class AreaEditView(snippet_views.EditView):
+    def save_instance(self):
+        old = Area.objects.filter(pk=self.object.pk).values_list("code", "name").first()
+        instance = super().save_instance()
+        if old != (instance.code, instance.name):
+            services.area_memory_refresh(codes=[old[0] if old else "", instance.code])
+        return instance
+
+
 class ThemeViewSet(SnippetViewSet):
     model = Theme
+    edit_view_class = ThemeEditView
     icon = "tag"
     menu_label = gettext_lazy("Thema's")
     list_display = ["name", "sort_order"]
@@ -176,6 +197,7 @@ class ThemeViewSet(SnippetViewSet):
 
 class AreaViewSet(SnippetViewSet):
     model = Area
+    edit_view_class = AreaEditView
     icon = "site"
     menu_label = gettext_lazy("Gebieden")
     list_display = ["name", "code", "kind"]

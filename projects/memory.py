@@ -25,8 +25,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
+<<<<<<< HEAD
 from django.db import connection, transaction
 from django.db.models import BooleanField, F, Func, Max
+=======
+from django.db import transaction
+from django.db.models import Q
+>>>>>>> h4
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -184,6 +189,21 @@ def _upsert(source_key: str, docs: list[MemoryDocument]) -> list[MemoryEntry]:
 
 
 REFRESH_CHUNK = 1000
+
+
+def memory_keys_about(*, areas=(), themes=()) -> list[str]:
+    """The keys of the documents filed under any of ``areas`` (codes) or ``themes`` (names, any
+    case): for a source whose area or theme was renamed, to pass to ``memory_changed`` with the
+    old and the new name, so every document that says it is read again (one query)."""
+    condition = Q(pk__in=[])
+    codes = [c for c in areas if c]
+    if codes:
+        condition |= Q(area__in=codes)
+    for name in themes:
+        value = themes_value([name])
+        if value:
+            condition |= Q(themes__contains=value)
+    return list(MemoryEntry.objects.filter(condition).order_by("key").values_list("key", flat=True))
 
 
 @transaction.atomic

@@ -50,6 +50,29 @@ def manageable_projects(user):
     return pages_under_editable(user, ProjectPage.objects)
 
 
+def moderation_scope(user, permission: str):
+    """Whose records of an app the user moderates (initiatives, Top-3's...): None for all of
+    them (a moderator: the user holds ``permission``, e.g. ``"geo.moderate_initiative"``),
+    else the projects whose page they may edit (an editor: the records of those projects only,
+    never those without a project). The one rule behind every moderation queue."""
+    if user.is_authenticated and user.has_perm(permission):
+        return None
+    return manageable_projects(user)
+
+
+def can_moderate(user, permission: str, record=None) -> bool:
+    """Whether the user may moderate ``record`` (anything with a ``project_id``) under
+    ``moderation_scope``; without ``record``: whether they may open the queue at all."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    scope = moderation_scope(user, permission)
+    if scope is None:
+        return True
+    if record is None:
+        return scope.exists()
+    return record.project_id is not None and scope.filter(pk=record.project_id).exists()
+
+
 class ProjectRecordPermissionPolicy(ModelPermissionPolicy):
     """Admin access to records that belong to one project (decisions, sessions, outcomes)
     follows that project's page permissions: listing, adding, changing and deleting one needs

@@ -288,12 +288,6 @@ class MemoryFilters:
         return bool(self.q or self.kind or self.project_id or self.area or self.theme or self.since or self.until)
 
 
-def memory_theme_exists(name: str) -> bool:
-    """Whether some public document of the memory carries the theme ``name`` (any case)."""
-    value = themes_value([name])
-    return bool(value) and MemoryEntry.objects.filter(themes__contains=value).exists()
-
-
 def _tsquery(q: str):
     """What a resident typed, as PostgreSQL's web search syntax reads it: all words must occur
     (stemmed), "…" for a phrase, "of"/"or" between alternatives, -word to exclude. It never

@@ -25,16 +25,20 @@ locks the row and writes the audit log. Optionally ``commitment_manageable(user,
 What lives and the memory (optional, see "signals" and "memory" below): a source may count
 what residents raise per theme and area (``signal_counts``) for "Wat leeft er", offer its
 public records to the search (``memory_kinds``, ``memory_documents``) and name the areas and
-themes it knows (``areas``, ``themes``).
+themes it knows (``areas``, ``themes``; ``themes_are_tags = True`` for a source whose themes
+are tags people typed rather than a list it keeps).
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 from typing import Any, Protocol, runtime_checkable
 
 from django.db import models as _models  # TextChoices only: no model lives here
+from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
 
@@ -62,6 +66,24 @@ class Reach:
     by_group: dict[str, int] = field(default_factory=dict)
     invited_by_group: dict[str, int] = field(default_factory=dict)
     by_area: dict[str, int] = field(default_factory=dict)
+
+
+def reach_of_people(project_ids, rows, *, group: str) -> dict[int, Reach]:
+    """For a source whose participants all belong to one ``group`` (residents: "Bewoner"):
+    ``{project pk: Reach}`` from ``rows`` of ``(project_id, person, area)``, oldest first.
+    Each person (any hashable key, never shown) counts once per project, in the area of their
+    first row; a row without an area counts the person but no area."""
+    first_area: dict[int, dict] = {pk: {} for pk in project_ids}
+    for project_id, person, area in rows:
+        first_area[project_id].setdefault(person, area or "")
+    result = {}
+    for pk, people in first_area.items():
+        by_area: dict[str, int] = {}
+        for area in people.values():
+            if area:
+                by_area[area] = by_area.get(area, 0) + 1
+        result[pk] = Reach(participants=len(people), by_group={group: len(people)} if people else {}, by_area=by_area)
+    return result
 
 
 @dataclass(frozen=True)
@@ -173,6 +195,30 @@ class ParticipationSource(Protocol):
 
     def personal_data_delete(self, user) -> None:
         """Erase or anonymise the user's personal data (AVG), keeping anonymous counts."""
+
+
+class BulkSource:
+    """A base for a source that answers in bulk (see ``participation_for``): the per-project
+    methods ask its ``reach_many``, ``inputs_many``, ``activities_many`` and ``evaluation_many``,
+    and a source without activities or evaluations (initiatives, Top-3's) reports none."""
+
+    def reach(self, project) -> Reach:
+        return self.reach_many([project])[project.pk]
+
+    def inputs(self, project) -> list[InputItem]:
+        return self.inputs_many([project])[project.pk]
+
+    def activities(self, project) -> list[Activity]:
+        return self.activities_many([project])[project.pk]
+
+    def evaluation(self, project) -> Evaluation:
+        return self.evaluation_many([project])[project.pk]
+
+    def activities_many(self, projects) -> dict[int, list[Activity]]:
+        return {p.pk: [] for p in projects}
+
+    def evaluation_many(self, projects) -> dict[int, Evaluation]:
+        return {p.pk: Evaluation() for p in projects}
 
 
 _registry: dict[str, ParticipationSource] = {}
@@ -422,7 +468,8 @@ def commitment_manageable(source_key: str, user, commitment: Commitment, *, proj
 # --- what lives: themes residents raise, per area and period ----------------------------------
 # Optional extension: ``signal_counts(*, since, until) -> list[SignalCount]``, counted in the
 # database (one query per kind, never a row per input), over every area at once; input without
-# a project counts too. ``areas() -> list[AreaRef]`` and ``themes() -> list[str]`` name the
+# a project counts too. Optionally also ``signal_counts_periods(periods)``: several periods in
+# the same number of queries (see ``signal_counts_periods`` below). ``areas() -> list[AreaRef]`` and ``themes() -> list[str]`` name the
 # municipality's areas and themes (the source that owns them offers them; ``projects`` owns none).
 
 
@@ -459,7 +506,37 @@ def signal_sources() -> list[ParticipationSource]:
 
 def signal_counts(*, since: datetime.datetime, until: datetime.datetime) -> list[SignalCount]:
     """Every source's counts for ``since <= moment < until``."""
-    return [c for s in signal_sources() for c in s.signal_counts(since=since, until=until)]
+    return signal_counts_periods([(since, until)])[0]
+
+
+def signal_counts_periods(periods) -> list[list[SignalCount]]:
+    """Every source's counts for each ``(since, until)`` of ``periods``: one list per period.
+
+    Optional extension: a source may offer ``signal_counts_periods(periods)`` with the same
+    answer, counting all periods in one query per kind (conditional counts, see
+    ``period_filters``), so a page comparing two periods asks no more than for one. A source
+    without it is asked ``signal_counts`` once per period."""
+    periods = list(periods)
+    result: list[list[SignalCount]] = [[] for _ in periods]
+    if not periods:
+        return result
+    for source in signal_sources():
+        bulk = getattr(source, "signal_counts_periods", None)
+        if callable(bulk):
+            per_period = bulk(periods)
+        else:
+            per_period = [source.signal_counts(since=since, until=until) for since, until in periods]
+        for found, counts in zip(result, per_period):
+            found.extend(counts)
+    return result
+
+
+def period_filters(field_name: str, periods) -> tuple[Q, list[Q]]:
+    """For a source's ``signal_counts_periods``: one ``Q`` per period on ``field_name``
+    (``since <= value < until``), and the ``Q`` of all of them together, to filter the rows
+    once and count each period with ``Count(..., filter=q)``."""
+    each = [Q(**{f"{field_name}__gte": since, f"{field_name}__lt": until}) for since, until in periods]
+    return (reduce(or_, each) if each else Q(pk__in=[])), each
 
 
 def areas() -> list[AreaRef]:
@@ -473,14 +550,19 @@ def areas() -> list[AreaRef]:
     return sorted(found.values(), key=lambda a: (a.kind != "wijk", a.name.lower()))
 
 
-def themes() -> list[str]:
-    """The themes every source knows, in the first source's order, without duplicates."""
+def themes(*, tags: bool = True) -> list[str]:
+    """The themes every source knows, without duplicates (any case): first those of the
+    sources that keep a list of themes, in the first source's order and spelling; then, unless
+    ``tags`` is False, the tags people gave in a source that declares ``themes_are_tags = True``
+    (a session's themes), so a tag never reorders or respells a listed theme."""
     found: dict[str, str] = {}
-    for source in all_sources():
+    listed = [s for s in all_sources() if not getattr(s, "themes_are_tags", False)]
+    tagged = [s for s in all_sources() if getattr(s, "themes_are_tags", False)] if tags else []
+    for source in listed + tagged:
         provider = getattr(source, "themes", None)
         if callable(provider):
             for name in provider():
-                found.setdefault(name.strip().lower(), name)
+                found.setdefault(name.strip().lower(), name.strip())
     return list(found.values())
 
 

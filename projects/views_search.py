@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from . import sources
 from .memory import memory_kind_labels
 from .models import ProjectPage
-from .selectors import MemoryFilters, MemoryPaginator, memory_search, memory_snippets, memory_theme_exists
+from .selectors import MemoryFilters, MemoryPaginator, memory_search, memory_snippets
 
 RESULTS_PER_PAGE = 20
 QUERY_MAX = 200
@@ -41,7 +41,8 @@ class SearchForm(forms.Form):
         self.fields["soort"].choices = everything + sorted(kinds.items(), key=lambda kv: kv[1])
         self.fields["project"].choices = [("", _("Alle projecten"))] + [(str(pk), title) for pk, title in projects]
         self.fields["wijk"].choices = [("", _("Alle wijken"))] + [(a.code, a.name) for a in areas]
-        # Theme names match without regard to case ("groen" is "Groen"), as sessions tag them.
+        # Theme names match without regard to case ("groen" is "Groen"), as sessions tag them;
+        # a theme that came up only in a session is one of the sources' themes too (a tag).
         self._themes = {name.lower(): name for name in themes}
         self.fields["thema"].choices = [("", _("Alle thema's"))] + [(name, name) for name in themes]
         self.fields["soort"].error_messages["invalid_choice"] = _("Deze soort bestaat niet. Kies er een uit de lijst.")
@@ -58,10 +59,6 @@ class SearchForm(forms.Form):
             data = self.data.copy()
             data["thema"] = self._themes.get(str(data.get("thema", "")).strip().lower(), data.get("thema"))
             self.data = data
-            # A theme that came up only in a session (a tag, not one of the sources' themes) is
-            # a theme too: "Wat leeft er" links to it.
-            if data["thema"] and data["thema"] not in self._themes.values() and memory_theme_exists(data["thema"]):
-                self.fields["thema"].choices = [*self.fields["thema"].choices, (data["thema"], data["thema"])]
         super().full_clean()
 
     def clean(self):

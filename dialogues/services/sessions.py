@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from projects.sources import memory_changed
 
 from ..models import (
     ACTIVE_STATUSES,
@@ -18,6 +19,13 @@ from ..models import (
     SessionStatus,
 )
 from .common import SCHEDULE_FIELDS, RegistrationError, waitlist_position, _audit, _lock_session, _mail, _promote
+from .outcomes import outcome_memory_key
+
+
+def _outcome_memory_changed(session_id: int) -> None:
+    # The outcome's document in the search carries the session's title and date, and leaves
+    # the search when the session is cancelled or deleted.
+    memory_changed([outcome_memory_key(pk) for pk in SessionOutcome.objects.filter(session_id=session_id).values_list("pk", flat=True)])
 
 
 @transaction.atomic
@@ -44,6 +52,7 @@ def session_update(*, session_id: int, data: dict, now: datetime.datetime | None
         session.sequence = F("sequence") + 1
     session.save()
     session.refresh_from_db()
+    _outcome_memory_changed(session.pk)
     if old["starts_at"] != session.starts_at and abs(session.starts_at - old["starts_at"]) > datetime.timedelta(hours=1):
         session.registrations.update(reminder_sent_at=None)
     promoted = _promote(session, now) if session.registration_state(now) not in ("cancelled", "past") else []
@@ -72,6 +81,7 @@ def session_cancel(*, session_id: int, message: str = "", by=None, now: datetime
     session.cancelled_at = now
     session.sequence += 1
     session.save(update_fields=["status", "cancelled_at", "sequence"])
+    _outcome_memory_changed(session.pk)
     mailed = 0
     for registration in session.registrations.filter(status__in=ACTIVE_STATUSES):
         _mail(registration, session, "session_cancelled", ics="CANCEL", message=message)
@@ -86,8 +96,10 @@ def session_delete(*, session_id: int) -> None:
     session = _lock_session(session_id)
     if session.registrations.exists() or session.evaluations.exists():
         raise RegistrationError("protected", _("Er zijn aanmeldingen voor deze bijeenkomst. U kunt hem niet verwijderen, wel afgelasten."))
+    outcome_keys = [outcome_memory_key(pk) for pk in SessionOutcome.objects.filter(session=session).values_list("pk", flat=True)]
     SessionOutcome.objects.filter(session=session).delete()
     session.delete()
+    memory_changed(outcome_keys)
 
 
 @transaction.atomic

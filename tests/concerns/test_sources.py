@@ -86,10 +86,37 @@ def test_personal_data_delete_keeps_anonymous_counts(source, setup):
     source.personal_data_delete(anna)
     assert source.personal_data(anna) == {"top3": []} and source.personal_sections(anna) == []
     after = source.reach(project)
-    # Anna's two Top-3's can no longer be told apart from two residents: counted, anonymously.
-    assert after.participants == before.participants + 1
+    # Anna's two Top-3's still count as one resident, in the wijk of her first: anonymously.
+    assert after == before and after.participants == 3 and after.by_area == {"Noord": 1, "Zuid": 2}
     assert len(source.inputs(project)) == 5
     assert anna.email not in [p.email for p in source.participant_contacts(project)]
+
+
+def test_each_erased_resident_counts_once_under_a_random_key_of_their_own(source, setup, moderator):
+    from concerns.models import Submission
+
+    project, _noord, zuid, anna, bob, *_rest = setup
+    top3_via_services(area=zuid, items=[("Verkeer", "Drempels.")], user=bob, moderator=moderator, project=project)  # bob twice
+    before = source.reach(project)
+    source.personal_data_delete(anna)
+    source.personal_data_delete(bob)
+    assert source.reach(project) == before  # anna, bob, carla
+    anna_keys = set(Submission.objects.filter(concerns__text__in=["Meer bomen.", "Park vies."]).values_list("erased_participant", flat=True))
+    bob_keys = set(Submission.objects.filter(concerns__text__in=["Geen speeltuin.", "Drempels.", "Wacht."]).values_list("erased_participant", flat=True))
+    assert len(anna_keys) == 1 and len(bob_keys) == 1 and anna_keys != bob_keys and None not in anna_keys | bob_keys
+    # The key is random (nothing of who they were goes into it) and shown nowhere public.
+    [key] = anna_keys
+    assert key.version == 4
+    assert not Submission.objects.filter(user__in=[anna, bob]).exists()
+    assert str(key) not in repr(source.reach(project)) + repr(source.inputs(project))
+
+
+def test_a_submission_without_any_contact_counts_once_on_its_own(source, setup):
+    project, _noord, zuid, *_rest = setup
+    before = source.reach(project).participants
+    top3(area=zuid, items=[("Groen", "Zonder adres.")], project=project)  # contact forgotten after moderation
+    top3(area=zuid, items=[("Groen", "Ook zonder.")], project=project)
+    assert source.reach(project).participants == before + 2
 
 
 def test_bulk_methods_agree_and_use_fixed_queries(source, setup, django_assert_num_queries):

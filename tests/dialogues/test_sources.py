@@ -99,3 +99,31 @@ def test_a_theme_raised_only_in_a_session_filters_the_search(held, client):
     assert session.title in response.content.decode()
     services.outcome_unpublish(outcome_id=session.outcome.pk)
     assert session.title not in client.get("/zoeken/", {"thema": "groen"}).content.decode()
+
+
+def test_themes_are_the_public_round_themes_and_outcome_tags(held, round_page, django_assert_num_queries):
+    session, _regs = held
+    source = get_source("dialogues")
+    assert source.themes_are_tags is True
+    with django_assert_num_queries(1):
+        names = source.themes()
+    assert names == ["groen", "Samen zorgen in de wijk"]
+    services.outcome_unpublish(outcome_id=session.outcome.pk)
+    assert "groen" not in source.themes()  # an unpublished outcome's tags stay unknown
+    services.outcome_publish(outcome_id=session.outcome.pk)
+    services.session_cancel(session_id=session.pk)
+    assert source.themes() == ["Samen zorgen in de wijk"]
+    round_page.unpublish()
+    assert source.themes() == []
+
+
+def test_a_session_tag_never_reorders_or_respells_the_listed_themes(held):
+    from projects import sources
+    from tests.geo.factories import ThemeFactory
+
+    ThemeFactory(name="Verkeer", sort_order=1)
+    ThemeFactory(name="Groen", sort_order=2)
+    names = sources.themes()
+    # geo's list first, in its order and spelling; the session's "groen" is that theme.
+    assert names[:2] == ["Verkeer", "Groen"] and "groen" not in names
+    assert sources.themes(tags=False) == ["Verkeer", "Groen"]

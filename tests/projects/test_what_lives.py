@@ -136,8 +136,50 @@ def test_reading_the_counts_takes_a_fixed_number_of_queries(data):
     period = what_lives.period_get(3, now=NOW)
     with CaptureQueriesContext(connection) as queries:
         what_lives.counts_get(period)
-    # per period: geo 3 (initiatives, supports, reactions), dialogues 1, concerns 1; and geo's themes
-    assert len(queries) == 11
+    # both periods in the same queries (signal_counts_periods): geo 3 (initiatives, supports,
+    # reactions), dialogues 1, concerns 1; and geo's themes
+    assert len(queries) == 6
+
+
+def test_both_periods_at_once_count_what_each_period_counts_alone(data):
+    from projects import sources
+
+    period = what_lives.period_get(3, now=NOW)
+    pairs = [(period.since, period.until), (period.previous_since, period.since)]
+    together = sources.signal_counts_periods(pairs)
+
+    def key(c):
+        return (c.source, c.kind, c.theme, c.area)
+
+    for (since, until), counted in zip(pairs, together):
+        alone = [c for s in sources.signal_sources() for c in s.signal_counts(since=since, until=until)]
+        assert counted and sorted(counted, key=key) == sorted(alone, key=key)
+    assert together[0] != together[1]
+
+
+def test_a_source_without_the_periods_method_is_asked_per_period():
+    from projects import sources
+
+    asked = []
+
+    class OnePeriodSource:
+        key, label = "een-periode", "Een periode"
+
+        def signal_counts(self, *, since, until):
+            asked.append((since, until))
+            return [sources.SignalCount(source=self.key, kind="poll", kind_label="Peilingen", theme="Groen", area="",
+                                        count=len(asked))]
+
+    before = dict(sources._registry)
+    sources._registry.clear()
+    sources.register(OnePeriodSource())
+    try:
+        first, second = sources.signal_counts_periods([(PREVIOUS_SINCE, SINCE), (SINCE, NOW)])
+    finally:
+        sources._registry.clear()
+        sources._registry.update(before)
+    assert asked == [(PREVIOUS_SINCE, SINCE), (SINCE, NOW)]
+    assert [c.count for c in first] == [1] and [c.count for c in second] == [2]
 
 
 def test_memory_links_follow_the_search_contract():
