@@ -25,13 +25,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
-<<<<<<< HEAD
 from django.db import connection, transaction
-from django.db.models import BooleanField, F, Func, Max
-=======
-from django.db import transaction
-from django.db.models import Q
->>>>>>> h4
+from django.db.models import BooleanField, F, Func, Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
