@@ -1,13 +1,19 @@
 """Benchmark: 200 residents register at once for a session with 50 seats, over real HTTP.
 
 Run as ``python bench/registrations.py`` with ``DATABASE_URL`` pointing at PostgreSQL. It
-creates a fresh database on that server, migrates it, creates a session with 50 on-site
-seats, starts its own gunicorn (several sync workers) on 127.0.0.1 and a free port, and lets
-200 client threads each fetch the registration form (cookie + CSRF token, like a browser)
-and then post it at the same moment. Afterwards it stops the server, checks the database
-and drops it, and prints one line:
+creates a fresh database on that server, migrates it, collects the static files, creates a
+session with 50 on-site seats, starts its own gunicorn on 127.0.0.1 and a free port with the
+production settings (``BENCH_WORKERS`` sync workers, default 2, as in issue 12; with
+``BENCH_THREADS`` above 1 gthread workers with that many threads each), and lets 200 client
+threads each fetch the registration form (cookie + CSRF token, like a browser) and then post
+it at the same moment. The clients talk plain HTTP but say ``X-Forwarded-Proto: https``, as the
+TLS-terminating proxy in front of production does, so the production settings run unchanged
+(secure cookies, HTTPS redirect, strict Referer check); the only override is the per-IP rate
+limit, since 200 clients share one IP here. Afterwards it stops the server, checks the
+database and drops it, and prints one line:
 
     registrations: seats=50 confirmed=C waitlisted=W errors=E lost=L mails=M queued=Q p50_ms=… p95_ms=… rps=…
+        cpu_ms=… (app=… db=… client=…) workers=… load=…
 
 ``confirmed`` counts registrations that got a seat (anonymous residents hold it until they
 click the emailed link, so their status is "pending confirmation"); ``lost`` counts posts
@@ -16,14 +22,22 @@ beyond capacity. ``mails`` counts the emails stored in the outbox for them and `
 Redis queue (the cache and the queues are on Redis, as in production: ``BENCH_REDIS_URL`` or
 ``REDIS_URL``, default db 0; no worker runs, the bench removes its jobs afterwards).
 Expected: confirmed=50 waitlisted=150 errors=0 lost=0 mails=200 queued=200.
+
+``cpu_ms`` is the CPU time per registration while the 200 posts run: the gunicorn workers
+(``app``) plus the PostgreSQL backends serving the bench database (``db``), divided by 200;
+``client`` is this script's own threads. Unlike req/s it hardly depends on what else the
+machine is doing, so it compares runs on a loaded machine (``load`` is the 1-minute load
+average at the end). Reading other processes' CPU needs /proc (Linux) and the rights to read
+PostgreSQL's processes (the same machine, as root or the postgres user); otherwise ``db=?``.
 """
 
 from __future__ import annotations
 
-import http.cookiejar
+import http.cookies
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -38,25 +52,24 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SEATS, CLIENTS, WORKERS = 50, 200, int(os.environ.get("BENCH_WORKERS", "4"))
+SEATS, CLIENTS = 50, 200
+WORKERS, THREADS = int(os.environ.get("BENCH_WORKERS", "2")), int(os.environ.get("BENCH_THREADS", "1"))
 REDIS = os.environ.get("BENCH_REDIS_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 SETTINGS = '''
-from participatie.settings.base import *  # noqa
-import dj_database_url
-SECRET_KEY = "bench-only-" + "x" * 50
-DEBUG = False
-ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-DATABASES = {"default": dj_database_url.parse(%(url)r, conn_max_age=60)}
-# As in production: the cache (rate limits) and the queues on Redis, so delivering the mail
-# is the worker's job, not the request's. No worker runs: the jobs are counted, then removed.
-REDIS_URL = %(redis)r
-CACHES = {"default": {"BACKEND": "projects.cache.ResilientRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": %(prefix)r}}
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-RQ_QUEUES = {n: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60, "ASYNC": True} for n in ("default", "mail")}
+import os
+STATIC_ROOT_OVERRIDE = os.environ["BENCH_STATIC_ROOT"]
+from participatie.settings.production import *  # noqa
+STATIC_ROOT = STATIC_ROOT_OVERRIDE
+# The cache (rate limits) and the queues on Redis as in production (REDIS_URL), with this run's
+# own key prefix. No worker runs: the mail jobs are counted, then removed.
+CACHES["default"]["KEY_PREFIX"] = %(prefix)r
 PARTICIPATIE = {**PARTICIPATIE, "REGISTRATION_RATE_LIMIT": None}  # 200 clients share one IP here
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 '''
+
+# What the TLS-terminating proxy tells the app (production's SECURE_PROXY_SSL_HEADER).
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -89,31 +102,40 @@ def main() -> int:
     parts = urllib.parse.urlparse(base_url)
     bench_url = urllib.parse.urlunparse(parts._replace(path=f"/{db_name}"))
     workdir = tempfile.mkdtemp(prefix="bench-registrations-")
-    Path(workdir, "bench_settings.py").write_text(SETTINGS % {"url": bench_url, "redis": REDIS, "prefix": db_name})
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench_settings", "PYTHONPATH": f"{workdir}{os.pathsep}{ROOT}",
-           "PYTHONWARNINGS": "ignore::UserWarning"}  # whitenoise: no collected static files here
-    env.pop("REDIS_URL", None)
+    Path(workdir, "bench_settings.py").write_text(SETTINGS % {"prefix": db_name})
+    env = {
+        **os.environ, "DJANGO_SETTINGS_MODULE": "bench_settings", "PYTHONPATH": f"{workdir}{os.pathsep}{ROOT}",
+        "DATABASE_URL": bench_url, "REDIS_URL": REDIS, "SECRET_KEY": "bench-" + secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "127.0.0.1", "SITE_URL": "https://127.0.0.1", "BENCH_STATIC_ROOT": f"{workdir}/static",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "MEDIA_ROOT": f"{workdir}/media",
+    }
 
     with admin_connection(base_url) as conn:
         conn.execute(f'CREATE DATABASE "{db_name}"')
     server = None
     try:
-        subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput", "-v", "0"], env=env, cwd=ROOT, check=True)
-        os.environ.update({"DJANGO_SETTINGS_MODULE": "bench_settings"})
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        for command in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"]):
+            subprocess.run(manage + command, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        os.environ.update({k: v for k, v in env.items() if k != "PYTHONPATH"})
         sys.path[:0] = [workdir, str(ROOT)]
         import django
 
         django.setup()
         session_id = prepare()
+        from django.db import connections
+
+        connections.close_all()
 
         port = free_port()
+        workers = ["--workers", str(WORKERS)] + (["--worker-class", "gthread", "--threads", str(THREADS)] if THREADS > 1 else [])
         server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "participatie.wsgi", "--workers", str(WORKERS),
+            [str(Path(sys.executable).parent / "gunicorn"), "participatie.wsgi", *workers,
              "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60", "--backlog", "512"],
             env=env, cwd=ROOT, start_new_session=True,
         )
         wait_for(port)
-        result = fire(f"http://127.0.0.1:{port}", session_id)
+        result = fire(f"http://127.0.0.1:{port}", session_id, server_pid=server.pid, db_name=db_name)
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
@@ -123,6 +145,7 @@ def main() -> int:
         connections.close_all()
         with admin_connection(base_url) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        shutil.rmtree(workdir, ignore_errors=True)
     print(result)
     return 0
 
@@ -171,33 +194,101 @@ def wait_for(port: int, timeout: float = 30) -> None:
     raise RuntimeError("gunicorn did not start")
 
 
-def fire(base: str, session_id: int) -> str:
+def cpu_ticks(pids) -> dict[int, int]:
+    """user + system CPU clock ticks of each process (all its threads), from /proc."""
+    ticks = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks[pid] = int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return ticks
+
+
+def server_processes(server_pid: int, db_name: str) -> tuple[list[int], list[int] | None]:
+    """The gunicorn workers (children of the arbiter) and the PostgreSQL backends of the bench
+    database (None when their command lines cannot be read)."""
+    workers, backends, readable = [], [], False
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == server_pid:
+            workers.append(int(entry.name))
+        if cmdline.startswith("postgres:"):
+            readable = True
+            if f" {db_name} " in cmdline:
+                backends.append(int(entry.name))
+    return workers, (backends if readable else None)
+
+
+class CpuMeter:
+    """CPU time of the app server, the database backends and this process between start() and stop()."""
+
+    def __init__(self, server_pid: int, db_name: str):
+        self.server_pid, self.db_name = server_pid, db_name
+
+    def _read(self):
+        workers, backends = server_processes(self.server_pid, self.db_name)
+        return cpu_ticks(workers), (cpu_ticks(backends) if backends is not None else None), time.process_time()
+
+    def start(self) -> None:
+        self.before = self._read()
+
+    def stop(self) -> tuple[float, float | None, float]:
+        """Seconds of CPU: (app, db or None, client)."""
+        after, hz = self._read(), os.sysconf("SC_CLK_TCK")
+        app = sum(t - self.before[0].get(pid, 0) for pid, t in after[0].items()) / hz
+        db = None
+        if after[1] is not None and self.before[1] is not None:
+            db = sum(t - self.before[1].get(pid, 0) for pid, t in after[1].items()) / hz
+        return app, db, after[2] - self.before[2]
+
+
+def fire(base: str, session_id: int, *, server_pid: int, db_name: str) -> str:
     url = f"{base}/dialoog/sessie/{session_id}/aanmelden/"
-    barrier = threading.Barrier(CLIENTS)
+    # The Referer as the browser sends it: the page's https address behind the proxy.
+    referer = "https://" + url.split("://", 1)[1]
+    meter = CpuMeter(server_pid, db_name)
+    start_at = [0.0]
+
+    def go() -> None:  # run by one thread once all have their form, just before all post
+        meter.start()
+        start_at[0] = time.perf_counter()
+
+    barrier = threading.Barrier(CLIENTS, action=go)
     timings: list[float] = []
     outcomes: list[str] = []
     lock = threading.Lock()
-    start_at = [0.0]
 
     def client(i: int) -> None:
-        jar = http.cookiejar.CookieJar()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
+        # No cookie jar: Python's refuses to send the csrftoken cookie (Secure) over plain HTTP,
+        # which is what the proxy in front of the app speaks to it.
+        opener = urllib.request.build_opener(NoRedirect())
         outcome = "error"
         try:
-            html = opener.open(url, timeout=60).read().decode()
+            with opener.open(urllib.request.Request(url, headers=PROXY_HEADERS), timeout=60) as response:
+                html = response.read().decode()
+                cookies = http.cookies.SimpleCookie()
+                for header in response.headers.get_all("Set-Cookie") or []:
+                    cookies.load(header)
             token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+            cookie = "; ".join(f"{name}={morsel.value}" for name, morsel in cookies.items())
         except Exception:  # noqa: BLE001 - counted as an error
             token = None
         barrier.wait()
-        if start_at[0] == 0.0:
-            start_at[0] = time.perf_counter()
         began = time.perf_counter()
         if token is not None:
             data = urllib.parse.urlencode({
                 "csrfmiddlewaretoken": token, "name": f"Bewoner {i}", "email": f"bewoner{i}@example.org",
                 "stakeholder_group": "Bewoner", "consent": "on",
             }).encode()
-            request = urllib.request.Request(url, data=data, headers={"Referer": url})
+            request = urllib.request.Request(url, data=data, headers={**PROXY_HEADERS, "Referer": referer, "Cookie": cookie})
             try:
                 opener.open(request, timeout=60)
             except urllib.error.HTTPError as exc:
@@ -216,6 +307,7 @@ def fire(base: str, session_id: int) -> str:
     for t in threads:
         t.join()
     wall = time.perf_counter() - start_at[0]
+    app_cpu, db_cpu, client_cpu = meter.stop()
 
     from dialogues.models import DialogueSession, Registration
 
@@ -229,8 +321,14 @@ def fire(base: str, session_id: int) -> str:
     mails, queued = outbox_check(session_id)
     timings.sort()
     p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
+    per = 1000 / CLIENTS
+    db_ms = f"{db_cpu * per:.1f}" if db_cpu is not None else "?"
+    total_ms = f"{(app_cpu + db_cpu) * per:.1f}" if db_cpu is not None else "?"
+    shape = f"{WORKERS}x{THREADS}" if THREADS > 1 else f"{WORKERS}"
     return (f"registrations: seats={SEATS} confirmed={seated} waitlisted={waitlisted} errors={errors} lost={lost} "
-            f"mails={mails} queued={queued} p50_ms={statistics.median(timings):.0f} p95_ms={p95:.0f} rps={CLIENTS / wall:.0f}")
+            f"mails={mails} queued={queued} p50_ms={statistics.median(timings):.0f} p95_ms={p95:.0f} rps={CLIENTS / wall:.0f} "
+            f"cpu_ms={total_ms} (app={app_cpu * per:.1f} db={db_ms} client={client_cpu * per:.1f}) "
+            f"workers={shape} load={os.getloadavg()[0]:.1f}")
 
 
 def outbox_check(session_id: int) -> tuple[int, int]:

@@ -2,13 +2,20 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
+
+from projects.models import StakeholderGroup
 
 from .models import RESIDENT_GROUP, AttendanceMode, Need, RegistrationStatus
 
 
 def group_choices(session) -> list[tuple[str, str]]:
-    project = session.round.get_parent().specific
-    names = [g.name for g in getattr(project, "stakeholder_groups", None).all()] if hasattr(project, "stakeholder_groups") else []
+    """"Bewoner" and the stakeholder groups of the project the session's round sits under.
+
+    One query: the groups are found by the parent's tree path, instead of fetching the parent
+    page, then its specific page, then its groups (three queries on every registration)."""
+    parent_path = session.round.path[: -Page.steplen]
+    names = StakeholderGroup.objects.filter(project__path=parent_path).values_list("name", flat=True)
     return [(RESIDENT_GROUP, RESIDENT_GROUP)] + [(n, n) for n in names if n != RESIDENT_GROUP]
 
 

@@ -50,6 +50,7 @@ def session_register(request, session_id: int):
                     stakeholder_group=data["stakeholder_group"], attendance_mode=form.chosen_mode(),
                     phone=data.get("phone", ""), needs=data.get("needs", []), needs_other=data.get("needs_other", ""),
                     consent=data["consent"], contact_consent=data.get("contact_consent", False), user=user,
+                    session=session,
                 )
             except services.RegistrationError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)

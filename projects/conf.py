@@ -173,13 +173,19 @@ def site_config(request=None, site=None) -> SiteConfig:
     if request is not None:
         obj = model.for_request(request)
     else:
+        # The default site's settings in one query (mail and jobs ask this on every
+        # registration); the site and get_or_create only the first time, when there are none yet.
+        obj = None
         if site is None:
-            from wagtail.models import Site
-
-            site = Site.objects.filter(is_default_site=True).first()
+            obj = model.objects.filter(site__is_default_site=True).only(*SITE_SETTINGS_FIELDS).first()
+        if obj is None:
             if site is None:
-                return fallback
-        obj = model.for_site(site)
+                from wagtail.models import Site
+
+                site = Site.objects.filter(is_default_site=True).first()
+                if site is None:
+                    return fallback
+            obj = model.for_site(site)
     bounds = None
     if None not in (obj.map_bounds_min_lon, obj.map_bounds_min_lat, obj.map_bounds_max_lon, obj.map_bounds_max_lat):
         bounds = (obj.map_bounds_min_lon, obj.map_bounds_min_lat, obj.map_bounds_max_lon, obj.map_bounds_max_lat)

@@ -35,6 +35,25 @@ def _run_now(func: Callable, args: tuple, kwargs: dict) -> None:
         logger.exception("Job %s failed (ran in-process)", getattr(func, "__name__", func))
 
 
+# One Redis client (and so one connection pool) per connection config and process. django-rq
+# builds a new client, a new TCP connection and its handshake for every get_queue(); on a
+# registration that was a fifth of the request's CPU. Keyed by the config, not the queue's
+# name, so a changed RQ_QUEUES (tests, a reload) gets its own client; redis-py pools are
+# thread-safe and reset themselves in a forked child.
+_redis_clients: dict[str, Any] = {}
+
+
+def _redis_client(queue: str):
+    from django_rq.connection_utils import filter_connection_params, get_redis_connection
+
+    config = settings.RQ_QUEUES[queue]
+    key = repr(sorted(filter_connection_params(config).items()))
+    client = _redis_clients.get(key)
+    if client is None:
+        client = _redis_clients[key] = get_redis_connection(config)
+    return client
+
+
 def _enqueue_now(func: Callable, args: tuple, kwargs: dict, queue: str, at: datetime | None, retry) -> None:
     if not queue_is_async(queue):
         if at is None:
@@ -45,7 +64,7 @@ def _enqueue_now(func: Callable, args: tuple, kwargs: dict, queue: str, at: date
     import django_rq
 
     try:
-        q = django_rq.get_queue(queue)
+        q = django_rq.get_queue(queue, connection=_redis_client(queue))
         options = {"retry": retry} if retry is not None else {}
         if at is None:
             q.enqueue(func, *args, **kwargs, **options)

@@ -54,9 +54,14 @@ def registration_create(
     user=None,
     join_waitlist: bool = True,
     now: datetime.datetime | None = None,
+    session: DialogueSession | None = None,
 ) -> Registration:
     """Register for a session: a seat (confirmed for a logged-in resident, held until the
     emailed link is used for anyone else) or, when the pool is full, a place on its waiting list.
+
+    ``session`` is the session (with its round) as the caller already read it, e.g. the view
+    that built the form, so it is not read twice; it only serves the work before the lock,
+    every check is repeated on the locked row.
 
     Raises RegistrationError for a closed, cancelled, past or full session, a duplicate
     email, missing consent or an unknown attendance mode.
@@ -67,10 +72,13 @@ def registration_create(
     # registrations for a session queue on that one row. Under the lock: the checks again on
     # the locked row, the seat, the insert and storing the mail. The mail is stored in this
     # transaction, so it is never lost; only rendering moved out of the lock.
-    try:
-        peek = DialogueSession.objects.select_related("round").get(pk=session_id)
-    except DialogueSession.DoesNotExist:
-        raise RegistrationError("not_found", _("Deze bijeenkomst bestaat niet.")) from None
+    if session is not None and session.pk == session_id:
+        peek = session
+    else:
+        try:
+            peek = DialogueSession.objects.select_related("round").get(pk=session_id)
+        except DialogueSession.DoesNotExist:
+            raise RegistrationError("not_found", _("Deze bijeenkomst bestaat niet.")) from None
     mode = _check_registration(peek, now, consent=consent, email=email, attendance_mode=attendance_mode)
     email = email.strip()
     needs = [n for n in dict.fromkeys(needs) if n in Need.values]
