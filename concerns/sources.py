@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Max, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.sources import (
-    BulkSource, InputItem, MemoryDocument, Participant, PersonalSection, Reach, SignalCount, period_filters, reach_of_people,
+    BulkSource, InputItem, MemoryDocument, Participant, PersonalSection, Reach, SignalCount, period_filters, period_counts, reach_of_people,
 )
 
 from .models import Concern, Submission, SubmissionStatus
@@ -132,7 +132,7 @@ class ConcernSource(BulkSource):
         rows = list(
             Concern.objects.filter(span, submission__status=PUBLISHED)
             .values("theme__name", "submission__area__code")
-            .annotate(**{f"n{i}": Count("submission", distinct=True, filter=q) for i, q in enumerate(each)}).order_by()
+            .annotate(**period_counts(each, "submission", distinct=True)).order_by()
         )
         label = str(_("Top-3-antwoorden"))
         return [

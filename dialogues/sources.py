@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.sources import (
     Activity, BulkSource, ActivityCategory, Commitment, CommitmentStatus, Evaluation, InputItem, MemoryDocument, Participant,
-    PersonalSection, Reach, SignalCount, UnknownCommitment, period_filters,
+    PersonalSection, Reach, SignalCount, UnknownCommitment, period_filters, period_counts,
 )
 
 from .models import (
@@ -253,7 +253,7 @@ class DialogueSource(BulkSource):
         span, each = period_filters("content_object__session__starts_at", periods)
         rows = list(
             OutcomeTag.objects.filter(span, content_object__published_at__isnull=False)
-            .values("tag__name").annotate(**{f"n{i}": Count("pk", filter=q) for i, q in enumerate(each)}).order_by()
+            .values("tag__name").annotate(**period_counts(each)).order_by()
         )
         label = str(_("Thema's uit bijeenkomsten"))
         return [

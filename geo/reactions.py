@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext
 
-from projects.sources import SignalCount, period_filters
+from projects.sources import SignalCount, period_filters, period_counts
 
 from .models import Initiative, Moderation, Reaction, ReactionReport
 
@@ -81,7 +81,7 @@ def reaction_signal_counts_periods(periods) -> list[list[SignalCount]]:
     rows = list(
         visible_reactions().filter(span)
         .values("initiative__theme__name", "initiative__area__code")
-        .annotate(**{f"n{i}": Count("pk", filter=q) for i, q in enumerate(each)})
+        .annotate(**period_counts(each))
         .order_by("initiative__theme__name", "initiative__area__code")
     )
     label = gettext("Reacties")

@@ -375,7 +375,8 @@ def area_import(*, data: dict, kind: str | None = None, code_field: str = "", na
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
         raise ValidationError(_("Het bestand is geen GeoJSON FeatureCollection."))
     created = updated = 0
-    codes: list[str] = []
+    names_before = dict(Area.objects.values_list("code", "name"))  # a municipality has hundreds at most
+    renamed: list[str] = []  # what the search says about these areas changes with their name
     for number, feature in enumerate(data["features"], start=1):
         props = (feature or {}).get("properties") or {}
         code = str(props.get(code_field) if code_field else next((props[f] for f in CODE_FIELDS if props.get(f)), "") or "").strip()
@@ -398,8 +399,9 @@ def area_import(*, data: dict, kind: str | None = None, code_field: str = "", na
         )
         created += was_created
         updated += not was_created
-        codes.append(code)
-    area_memory_refresh(codes=codes)  # a new name shows in what the search says about the area
+        if code in names_before and names_before[code] != name[:200]:
+            renamed.append(code)
+    area_memory_refresh(codes=renamed)
     return {"created": created, "updated": updated}
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from itertools import chain
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.sources import (
     AreaRef, BulkSource, Commitment, CommitmentStatus, InputItem, MemoryDocument, Participant, PersonalSection, Reach,
-    SignalCount, UnknownCommitment, period_filters, reach_of_people,
+    SignalCount, UnknownCommitment, period_filters, period_counts, reach_of_people,
 )
 
 from .execution import ADOPTED_STATUSES, initiative_execution_update
@@ -185,13 +185,12 @@ class InitiativeSource(BulkSource):
         answered = Q(answered_at__isnull=False)
         initiatives = (
             Initiative.objects.filter(span, moderation=Moderation.PUBLISHED).values("theme__name", "area__code")
-            .annotate(**{f"n{i}": Count("pk", filter=q) for i, q in enumerate(each)},
-                      **{f"a{i}": Count("pk", filter=q & answered) for i, q in enumerate(each)}).order_by()
+            .annotate(**period_counts(each), **period_counts([q & answered for q in each], prefix="a")).order_by()
         )
         supports = (
             Support.objects.filter(span, initiative__moderation=Moderation.PUBLISHED)
             .values("initiative__theme__name", "initiative__area__code")
-            .annotate(**{f"n{i}": Count("pk", filter=q) for i, q in enumerate(each)}).order_by()
+            .annotate(**period_counts(each)).order_by()
         )
         initiative_label, support_label = str(_("Initiatieven")), str(_("Steunbetuigingen"))
         initiatives, supports = list(initiatives), list(supports)

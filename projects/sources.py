@@ -38,7 +38,7 @@ from operator import or_
 from typing import Any, Protocol, runtime_checkable
 
 from django.db import models as _models  # TextChoices only: no model lives here
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy
 
 
@@ -537,6 +537,12 @@ def period_filters(field_name: str, periods) -> tuple[Q, list[Q]]:
     once and count each period with ``Count(..., filter=q)``."""
     each = [Q(**{f"{field_name}__gte": since, f"{field_name}__lt": until}) for since, until in periods]
     return (reduce(or_, each) if each else Q(pk__in=[])), each
+
+
+def period_counts(each, expression="pk", *, prefix="n", **count_options) -> dict:
+    """The ``annotate`` arguments that count ``expression`` once per period of
+    ``period_filters``: ``{"n0": Count(expression, filter=each[0]), "n1": ...}``."""
+    return {f"{prefix}{i}": Count(expression, filter=q, **count_options) for i, q in enumerate(each)}
 
 
 def areas() -> list[AreaRef]:

@@ -22,10 +22,10 @@ from .common import SCHEDULE_FIELDS, RegistrationError, waitlist_position, _audi
 from .outcomes import outcome_memory_key
 
 
-def _outcome_memory_changed(session_id: int) -> None:
+def _outcome_memory_keys(session_id: int) -> list[str]:
     # The outcome's document in the search carries the session's title and date, and leaves
     # the search when the session is cancelled or deleted.
-    memory_changed([outcome_memory_key(pk) for pk in SessionOutcome.objects.filter(session_id=session_id).values_list("pk", flat=True)])
+    return [outcome_memory_key(pk) for pk in SessionOutcome.objects.filter(session_id=session_id).values_list("pk", flat=True)]
 
 
 @transaction.atomic
@@ -52,7 +52,7 @@ def session_update(*, session_id: int, data: dict, now: datetime.datetime | None
         session.sequence = F("sequence") + 1
     session.save()
     session.refresh_from_db()
-    _outcome_memory_changed(session.pk)
+    memory_changed(_outcome_memory_keys(session.pk))
     if old["starts_at"] != session.starts_at and abs(session.starts_at - old["starts_at"]) > datetime.timedelta(hours=1):
         session.registrations.update(reminder_sent_at=None)
     promoted = _promote(session, now) if session.registration_state(now) not in ("cancelled", "past") else []
@@ -81,7 +81,7 @@ def session_cancel(*, session_id: int, message: str = "", by=None, now: datetime
     session.cancelled_at = now
     session.sequence += 1
     session.save(update_fields=["status", "cancelled_at", "sequence"])
-    _outcome_memory_changed(session.pk)
+    memory_changed(_outcome_memory_keys(session.pk))
     mailed = 0
     for registration in session.registrations.filter(status__in=ACTIVE_STATUSES):
         _mail(registration, session, "session_cancelled", ics="CANCEL", message=message)
@@ -96,7 +96,7 @@ def session_delete(*, session_id: int) -> None:
     session = _lock_session(session_id)
     if session.registrations.exists() or session.evaluations.exists():
         raise RegistrationError("protected", _("Er zijn aanmeldingen voor deze bijeenkomst. U kunt hem niet verwijderen, wel afgelasten."))
-    outcome_keys = [outcome_memory_key(pk) for pk in SessionOutcome.objects.filter(session=session).values_list("pk", flat=True)]
+    outcome_keys = _outcome_memory_keys(session.pk)  # read before they go
     SessionOutcome.objects.filter(session=session).delete()
     session.delete()
     memory_changed(outcome_keys)

@@ -25,20 +25,12 @@ from projects.models import Decision, MemoryEntry, ProjectPage
 from projects.selectors import MemoryFilters, MemoryPaginator, memory_search
 from projects.reports import report_freeze
 from tests.dialogues.factories import DialogueRoundPageFactory, DialogueSessionFactory, registration_data
-from tests.geo.conftest import moderators_group
 from tests.geo.factories import AreaFactory, InitiativeFactory, ThemeFactory
 from tests.projects.factories import ProjectPageFactory, ProjectUpdatePageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 SEARCH = "/zoeken/"
-
-
-@pytest.fixture
-def moderator(site):
-    user = UserFactory(username="moderator-geheugen")
-    user.groups.add(moderators_group())
-    return user
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from projects.memory import memory_refresh
 from projects.models import MemoryEntry
 from tests.concerns.factories import top3
 from tests.dialogues.factories import DialogueRoundPageFactory, DialogueSessionFactory
-from tests.geo.conftest import moderators_group
 from tests.geo.factories import AreaFactory, InitiativeFactory, ThemeFactory, square
 from tests.projects.factories import ProjectPageFactory, UserFactory
 
@@ -34,13 +33,6 @@ def found(client, **params) -> list[str]:
     response = client.get(SEARCH, params)
     assert response.status_code == 200, response.content[:500]
     return [r["entry"].key for r in response.context["results"]]
-
-
-@pytest.fixture
-def moderator(site):
-    user = UserFactory(username="moderator-bewerkt")
-    user.groups.add(moderators_group())
-    return user
 
 
 @pytest.fixture
