@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from geo.models import Area
+from projects import page_cache
 
 from . import services, tokens
+from .cache_tags import CONCERNS
 from .forms import TopThreeForm
 from .models import Submission, SubmissionStatus
 from .ratelimit import rate_limited
@@ -81,11 +83,13 @@ def confirm(request, token: str):
 
 
 def results(request):
+    page_cache.depends_on(page_cache.SITE, CONCERNS)
     return render(request, "concerns/results.html", {"results": results_by_area()})
 
 
 def results_area(request, code: str):
     area = get_object_or_404(Area, code=code)
+    page_cache.depends_on(page_cache.SITE, CONCERNS)
     found = results_by_area(area=area)
     return render(request, "concerns/results_area.html", {
         "area": area, "result": found[0] if found else None, "sentences": sentences_public(area=area),

@@ -9,7 +9,10 @@ from collections import Counter
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
+from projects import page_cache
 from projects.selectors import live_public
+
+from .cache_tags import SESSIONS, next_change, round_tag
 from .models import (
     ACTIVE_STATUSES,
     Agreement,
@@ -43,12 +46,17 @@ def session_list_upcoming(*, limit: int = 6, project=None, now: datetime.datetim
     rounds = live_public(DialogueRoundPage.objects)
     if project is not None:
         rounds = rounds.child_of(project)
+    planned = DialogueSession.objects.filter(round__in=rounds, status=SessionStatus.PLANNED, starts_at__gt=now)
     qs = (
-        DialogueSession.objects.filter(round__in=rounds, status=SessionStatus.PLANNED, starts_at__gt=now)
-        .filter(Q(registration_opens_at__isnull=True) | Q(registration_opens_at__lte=now))
+        planned.filter(Q(registration_opens_at__isnull=True) | Q(registration_opens_at__lte=now))
         .filter(Q(registration_closes_at__isnull=True) | Q(registration_closes_at__gt=now))
         .select_related("round").order_by("starts_at", "pk")
     )
+    # A cached page with this list changes with any registration, and by itself when a shown
+    # session starts or closes or a hidden one opens for registration.
+    page_cache.depends_on(SESSIONS)
+    page_cache.valid_until(lambda: next_change(
+        planned.only("registration_opens_at", "registration_closes_at", "starts_at", "ends_at"), now))
     return [s for s in qs[: limit * 4] if s.seats_free > 0][:limit]
 
 
@@ -87,6 +95,8 @@ def round_detail_context(round_page: DialogueRoundPage) -> dict:
         )
     )
     now = timezone.now()
+    page_cache.depends_on(round_tag(round_page.pk))
+    page_cache.valid_until(next_change(sessions, now))
     items = []
     for session in sessions:
         outcome = session.outcome if session_has_outcome(session) else None

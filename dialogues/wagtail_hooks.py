@@ -3,11 +3,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
+from projects import page_cache
 from projects.selectors import live_public
 from projects.sections import HOME_SECTIONS_HOOK, PROJECT_SECTIONS_HOOK, SLOT_RESULTS, PageSection
 from projects.sources import CommitmentStatus
 
 from . import admin_urls, venue
+from .cache_tags import round_tag
 from .models import DialogueRoundPage
 from .selectors import outcome_list_published, session_list_upcoming
 from .viewsets import outcome_viewset, session_viewset
@@ -42,6 +44,7 @@ def project_sessions(*, project, request):
             template="dialogues/includes/project_sessions.html", context={"sessions": sessions}, order=10,
         ))
     rounds = list(live_public(DialogueRoundPage.objects.child_of(project)))
+    page_cache.depends_on(*[round_tag(r.pk) for r in rounds])  # their sessions and outcomes are shown here
     if rounds:
         sections.append(PageSection(
             key="dialogues-rounds", title=str(_("Dialoogrondes")), template="dialogues/includes/project_rounds.html",

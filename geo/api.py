@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from projects import page_cache
 from projects.models import ProjectPage
 
 from . import clustering, geocoding
+from .cache_tags import INITIATIVES
 from .forms import FilterForm
 from .models import Area, Status
 from .selectors import area_list, initiative_map_filters, open_data_rows
@@ -75,6 +77,7 @@ def initiatives_layer(request):
         if not ProjectPage.objects.filter(pk=project_id).exists():
             return _bad_request(_("Dit project bestaat niet."))
         filters["project_id"] = project_id
+    page_cache.depends_on(page_cache.SITE, INITIATIVES)
     items = clustering.features(clustering.MapQuery(bbox=bbox, zoom=zoom, filters=filters))
     return HttpResponse(clustering.feature_collection_json(items), content_type="application/geo+json")
 

@@ -15,6 +15,9 @@ class GeoConfig(AppConfig):
 
         register(InitiativeSource())
 
+        from .cache_tags import track_writes
+        track_writes()  # cached pages follow every write (projects/page_cache.py)
+
         from datetime import time
 
         from projects.schedule import periodic_job

@@ -19,9 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from projects import page_cache
 from projects.jobs import enqueue
 from projects.sources import memory_changed
 
+from .cache_tags import INITIATIVES, initiative_tag
 from .models import REACTION_MAX, Initiative, Moderation, Reaction, ReactionReport, Support
 from .services import user_can_moderate, user_is_verified
 
@@ -145,6 +147,7 @@ def reactions_personal_data_erase(*, user) -> None:
         _count_change(initiative_id, -n)
     ReactionReport.objects.filter(reporter=user).update(reporter=None)
     memory_changed([_memory_key(pk) for pk in sorted(initiative_ids)])
+    page_cache.changed(INITIATIVES, *[initiative_tag(pk) for pk in initiative_ids])  # "Deze reactie is verwijderd."
 
 
 # --- the "stop these emails" link in every reaction email ----------------------------------

@@ -6,9 +6,10 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from projects.selectors import live_public
 from projects.models import ProjectPage
-from projects import permissions
+from projects import page_cache, permissions
 from projects.permissions import manageable_projects
 
+from .cache_tags import INITIATIVES
 from .models import Area, Initiative, InitiativeMapPage, Moderation, Report, StatusChange, Support, Theme
 
 
@@ -23,6 +24,7 @@ def initiative_list_public(*, theme=None, status: str | None = None, area=None, 
         qs = qs.filter(area=area)
     if project is not None:
         qs = qs.filter(project=project)
+    page_cache.depends_on(page_cache.project_tag(project.pk) if project is not None else INITIATIVES)
     return qs.order_by("-created_at", "-pk")
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from shapely.geometry import Point, shape
 from wagtail.log_actions import log
 
+from projects import page_cache
 from projects.conf import absolute_url, site_config
 from projects.jobs import enqueue
 from projects.mail import mail_send
@@ -25,6 +26,7 @@ from projects.permissions import can_moderate
 from projects.sources import CommitmentStatus, memory_changed
 
 from . import clustering
+from .cache_tags import INITIATIVES, initiative_tag
 from .selectors import MODERATE_PERMISSION
 from .models import (
     MAX_PHOTOS, Area, GeoSettings, Initiative, InitiativePhoto, Moderation, Report, Status, StatusChange, Support, Theme,
@@ -433,4 +435,5 @@ def initiative_areas_refresh() -> int:
     if changed:
         clustering.cells_rebuild()  # the map's cells per area follow the new areas
         memory_changed(f"initiative:{pk}" for pk in changed)  # the search's wijk filter too
+        page_cache.changed(INITIATIVES, *[initiative_tag(pk) for pk in changed])
     return len(changed)

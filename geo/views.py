@@ -12,11 +12,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from projects import page_cache
 from projects.selectors import live_public
 from projects.conf import plugin_setting, site_config
 from projects.models import ProjectPage
 
 from . import services
+from .cache_tags import INITIATIVES, initiative_tag
 from .forms import FilterForm, InitiativeForm, ReactionForm, ReportForm
 from .models import Initiative, Moderation
 from .ratelimit import rate_limit_hit
@@ -72,6 +74,7 @@ def _project_or_404(project_id: int) -> ProjectPage:
 def map_page(request, *, page=None, project_id: int | None = None):
     """The map of all initiatives (or a project's), with filters and the list beside it."""
     project = _project_or_404(project_id) if project_id is not None else None
+    page_cache.depends_on(page_cache.SITE, page_cache.project_tag(project.pk) if project else INITIATIVES)
     form = FilterForm(request.GET or None)
     filters = form.filter_kwargs() if request.GET else {}
     initiatives = initiative_list_public(project=project, **filters)
@@ -115,6 +118,8 @@ def initiative_detail(request, pk: int):
         initiative = initiative_get_own_unpublished(pk, user=request.user)
     if initiative is None:
         raise Http404(_("Dit initiatief bestaat niet of is (nog) niet openbaar."))
+    if not own_unpublished:
+        page_cache.depends_on(page_cache.SITE, initiative_tag(initiative.pk))
     return initiative_detail_response(request, initiative, own_unpublished=own_unpublished)
 
 

@@ -225,3 +225,41 @@ def check_search_config(app_configs=None, **kwargs):
             id="participatie.W006",
         )]
     return []
+
+
+PAGE_CACHE_MIDDLEWARE = "projects.page_cache.PageCacheMiddleware"
+PAGE_CACHE_AFTER = (
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+)
+
+
+@register(Tags.compatibility)
+def check_page_cache(app_configs=None, **kwargs):
+    """Anonymous pages are only fast with the page cache's middleware, and only correct after
+    the middlewares whose work a cached page still needs (a CSRF cookie, the user, messages)."""
+    if not plugin_setting("PAGE_CACHE_ALIAS"):
+        return []
+    middleware = list(settings.MIDDLEWARE)
+    if PAGE_CACHE_MIDDLEWARE not in middleware:
+        return [Warning(
+            "The page cache is on but its middleware is missing: anonymous pages are rendered on every request.",
+            hint=f"Add {PAGE_CACHE_MIDDLEWARE!r} to MIDDLEWARE after {', '.join(PAGE_CACHE_AFTER)}, "
+                 'or set PARTICIPATIE["PAGE_CACHE_ALIAS"] = "" to switch the page cache off.',
+            id="participatie.W007",
+        )]
+    position = middleware.index(PAGE_CACHE_MIDDLEWARE)
+    before = [name for name in PAGE_CACHE_AFTER if name in middleware[position:]]
+    if before:
+        return [Warning(
+            f"{PAGE_CACHE_MIDDLEWARE} comes before {', '.join(before)}: cached pages would miss their CSRF cookie or "
+            "be served to logged-in visitors.",
+            hint=f"Move {PAGE_CACHE_MIDDLEWARE!r} after them in MIDDLEWARE.", id="participatie.W007",
+        )]
+    if plugin_setting("PAGE_CACHE_ALIAS") not in settings.CACHES:
+        return [Warning(
+            f'PARTICIPATIE["PAGE_CACHE_ALIAS"] is {plugin_setting("PAGE_CACHE_ALIAS")!r}, which is not in CACHES.',
+            hint="Name one of CACHES, or leave it at 'default'.", id="participatie.W007",
+        )]
+    return []

@@ -64,6 +64,13 @@ DEFAULTS: dict[str, object] = {
     # (stemming: "bomen" finds "boom"). Empty: WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"],
     # then "simple" (see ``search_config()``). After a change run participatie_memory_rebuild.
     "SEARCH_CONFIG": "",
+    # The cache (an alias of CACHES) that keeps pages for anonymous visitors, invalidated on every
+    # write that changes them (projects/page_cache.py); empty switches the page cache off. Needs
+    # projects.page_cache.PageCacheMiddleware in MIDDLEWARE (check W007).
+    "PAGE_CACHE_ALIAS": "default",
+    # Seconds a cached page is kept at most. Only a backstop: writes and time (a registration
+    # that closes) end an entry when they change it.
+    "PAGE_CACHE_TIMEOUT": 3600,
 }
 
 

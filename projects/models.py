@@ -202,6 +202,9 @@ class ProjectPage(Page):
     def get_context(self, request, *args, **kwargs):
         from .selectors import project_detail_context
 
+        from . import page_cache
+
+        page_cache.depends_on(page_cache.project_tag(self.pk))
         context = super().get_context(request, *args, **kwargs)
         context.update(project_detail_context(self, request=request))
         return context
@@ -599,3 +602,19 @@ class JobRun(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class PageCacheTag(models.Model):
+    """The version of one thing cached pages show (projects/page_cache.py): raised after every
+    write that changes it, compared on every cache hit. Kept in the database, not the cache, so
+    a restarted or flushed Redis can never bring an old page back."""
+
+    name = models.CharField(max_length=200, primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("versie van gecachte inhoud")
+        verbose_name_plural = _("versies van gecachte inhoud")
+
+    def __str__(self):
+        return f"{self.name} v{self.version}"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from . import page_cache
 from .conf import plugin_setting, search_config, site_config
 from .models import (
     LADDER_EXPLANATIONS,
@@ -125,6 +126,7 @@ def project_list_with_phase(
 ) -> list[ProjectPage]:
     """Live projects, each with ``current_phase`` and ``is_finished`` set; with ``phase_kind``
     only those whose current phase is of that kind."""
+    page_cache.valid_until_tomorrow()  # the current phase follows the date
     today = today or timezone.localdate()
     result = []
     for project in project_list(parent=parent):

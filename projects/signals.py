@@ -73,3 +73,61 @@ page_slug_changed.connect(_on_page_moved, dispatch_uid="projects_memory_page_slu
 post_delete.connect(_on_page_deleted, dispatch_uid="projects_memory_page_deleted")
 post_save.connect(_on_restriction_changed, sender=PageViewRestriction, dispatch_uid="projects_memory_restriction_saved")
 post_delete.connect(_on_restriction_changed, sender=PageViewRestriction, dispatch_uid="projects_memory_restriction_deleted")
+
+
+# --- cached pages (projects/page_cache.py) ------------------------------------------------------
+# Every page shows the menus, breadcrumbs and listings of the page tree and the site's settings,
+# so any change there changes ``site``: a save of a page (publishing, unpublishing, moving and
+# scheduled publishing all save it; a draft revision does not touch the live row), a deletion,
+# a view restriction, a site setting, a site, an image or a document. Editors do this a few
+# times a day; residents' writes change only their own tags.
+
+from django.db.models.signals import post_save as _post_save  # noqa: E402
+from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting  # noqa: E402
+from wagtail.documents import get_document_model  # noqa: E402
+from wagtail.images import get_image_model  # noqa: E402
+from wagtail.models import Site  # noqa: E402
+
+from . import page_cache  # noqa: E402
+from .models import CriterionAssessment, Decision, ParticipationReport, ResultsPublication, SuccessCriterion  # noqa: E402
+
+_SITE_WIDE = (Page, PageViewRestriction, Site, BaseSiteSetting, BaseGenericSetting)
+# What saving a draft revision or locking a page writes to the page row: not what visitors see.
+_DRAFT_FIELDS = {"wagtail_admin_comments", "latest_revision", "latest_revision_created_at", "draft_title",
+                 "has_unpublished_changes", "locked", "locked_by", "locked_at"}
+
+
+def _on_site_write(sender, instance, update_fields=None, **kwargs):
+    if kwargs.get("raw") or not isinstance(instance, _SITE_WIDE):
+        return
+    if update_fields and isinstance(instance, Page) and set(update_fields) <= _DRAFT_FIELDS:
+        return
+    page_cache.changed(page_cache.SITE)
+
+
+def _on_tree_event(sender, instance=None, **kwargs):
+    page_cache.changed(page_cache.SITE)
+
+
+_post_save.connect(_on_site_write, dispatch_uid="projects_page_cache_site_save")
+post_delete.connect(_on_site_write, dispatch_uid="projects_page_cache_site_delete")
+post_page_move.connect(_on_tree_event, dispatch_uid="projects_page_cache_page_moved")
+page_unpublished.connect(_on_tree_event, dispatch_uid="projects_page_cache_page_unpublished")
+for _model in (get_image_model(), get_document_model()):
+    page_cache.track(_model, lambda instance: [page_cache.SITE])
+
+
+def _project_record_tags(instance) -> list[str]:
+    return [page_cache.project_tag(instance.project_id), page_cache.COMMITMENTS, page_cache.FIGURES]
+
+
+for _model in (Decision, ResultsPublication, ParticipationReport):
+    page_cache.track(_model, _project_record_tags)
+
+
+def _assessment_tags(assessment) -> list[str]:
+    criterion = SuccessCriterion.objects.filter(pk=assessment.criterion_id).only("project_id").first()
+    return [page_cache.project_tag(criterion.project_id) if criterion else page_cache.SITE, page_cache.FIGURES]
+
+
+page_cache.track(CriterionAssessment, _assessment_tags)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .selectors import live_public
-from . import accountability
+from . import accountability, page_cache
 from .models import ProjectPage
 from .sources import CommitmentStatus, UnknownCommitment, commitment_kind_labels, commitment_update
 
@@ -85,6 +85,8 @@ def _overview(request, rows, *, projects, project=None, with_project=True):
 
 def commitments_public(request):
     """Across projects: every public commitment of every live, public project."""
+    page_cache.depends_on(page_cache.SITE, page_cache.COMMITMENTS)
+    page_cache.valid_until_tomorrow()  # "te laat" follows the date
     projects = accountability.projects_public()
     context, status = _overview(request, accountability.commitment_rows_public(projects), projects=projects)
     return render(request, "projects/accountability/list.html", context, status=status)
@@ -92,6 +94,8 @@ def commitments_public(request):
 
 def commitments_project(request, project_id):
     project = get_object_or_404(live_public(ProjectPage.objects), pk=project_id)
+    page_cache.depends_on(page_cache.SITE, page_cache.COMMITMENTS)
+    page_cache.valid_until_tomorrow()
     context, status = _overview(request, accountability.commitment_rows_public([project]), projects=[project],
                                 project=project, with_project=False)
     return render(request, "projects/accountability/list.html", context, status=status)

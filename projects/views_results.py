@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import reports, services, what_lives
+from . import page_cache, reports, services, what_lives
 from .forms import GoalAssessmentForm
 from .permissions import can_manage_project
 from .models import Decision, ParticipationReport, ProjectPage, ResultsPublication
@@ -39,10 +39,17 @@ def _public_project(project_id: int) -> ProjectPage:
 # --- public: what was done with your input, the report, open figures ---------------------------
 
 
+def _depends_on_project(project) -> None:
+    """Results and the report count every app's input for the project and compare dates with today."""
+    page_cache.depends_on(page_cache.SITE, page_cache.project_tag(project.pk), page_cache.FIGURES)
+    page_cache.valid_until_tomorrow()
+
+
 def results(request, project_id):
     """ "Wat is er met uw inbreng gedaan": decisions, session outcomes with their agreements,
     and every other input with its answer (paged)."""
     project = _public_project(project_id)
+    _depends_on_project(project)
     data = participation_for([project])[project.pk]
     report = reports.report_build(project, data=data)
     others = sorted(data.answerable_inputs, key=lambda i: (i.submitted_at is None, i.submitted_at), reverse=True)
@@ -55,6 +62,7 @@ def results(request, project_id):
 
 def report_page(request, project_id):
     project = _public_project(project_id)
+    _depends_on_project(project)
     report = reports.report_build(project)
     return render(request, "projects/report/report.html", {
         "project": project, "report": report, "body": reports.report_render_html(report),

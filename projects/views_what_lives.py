@@ -58,6 +58,7 @@ def what_lives_page(request):
     """ "Wat leeft er" in the whole municipality, with every wijk and its top themes."""
     form, valid = _form(request)
     period = what_lives.period_get(form.months)
+    what_lives.depends_on_figures()
     counts = what_lives.counts_get(period)
     return render(request, "projects/what_lives/index.html", {
         "form": form, "figures": what_lives.summary(counts), "areas": what_lives.by_area(counts, top=1),
@@ -69,6 +70,7 @@ def what_lives_area(request, code):
     if area is None:
         raise Http404
     form, valid = _form(request)
+    what_lives.depends_on_figures()
     counts = what_lives.counts_get(what_lives.period_get(form.months))
     return render(request, "projects/what_lives/area.html", {
         "form": form, "figures": what_lives.summary(counts, area=area), "area": area,

@@ -200,3 +200,20 @@ def register_commitments_menu_item():
     from wagtail.admin.menu import MenuItem
 
     return MenuItem(gettext_lazy("Afspraken en uitvoering"), reverse("projects_commitments_admin"), icon_name="tasks", order=310)
+
+
+@hooks.register("before_serve_page")
+def page_cache_every_page(page, request, serve_args, serve_kwargs):
+    """Every Wagtail page may be kept for anonymous visitors (projects/page_cache.py): it shows
+    the page tree and the site's settings (``site``); what else it shows, its own code declares.
+    A page type that shows something nobody declares sets ``page_cache_exempt = True``. Pages
+    with a view restriction are never cached."""
+    from . import page_cache
+
+    if not page_cache.recording() or getattr(page.specific_class, "page_cache_exempt", False):
+        return None
+    if page.get_view_restrictions().exists():
+        page_cache.never_cache_this()
+    else:
+        page_cache.depends_on(page_cache.SITE)
+    return None

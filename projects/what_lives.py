@@ -18,7 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, ngettext
 
-from . import sources
+from . import page_cache, sources
 from .conf import plugin_setting
 
 # The periods a visitor may choose, in months; the first page view shows DEFAULT_MONTHS.
@@ -272,8 +272,19 @@ def area_get(code: str) -> sources.AreaRef | None:
     return next((a for a in sources.areas() if a.code == code), None)
 
 
+# A cached page with these figures changes with every resident's write (FIGURES) and, as input
+# leaves the period, with time: an hour is the most a count lags behind what leaves the window.
+FIGURES_TIME_STEP = datetime.timedelta(hours=1)
+
+
+def depends_on_figures() -> None:
+    page_cache.depends_on(page_cache.SITE, page_cache.FIGURES)
+    page_cache.valid_until(timezone.now() + FIGURES_TIME_STEP)
+
+
 def what_lives_get(*, months: int = DEFAULT_MONTHS, area_code: str | None = None, now=None) -> WhatLives:
     """One page's figures: the whole municipality, or one area (LookupError for an unknown code)."""
+    depends_on_figures()
     area = None
     if area_code is not None:
         area = area_get(area_code)

@@ -43,6 +43,9 @@ PARTICIPATIE = {
     "SITE_URL": SITE_URL,
     "GEOCODER_URL": "http://127.0.0.1:9/unused",  # tests start a local fake and override this
     "GEOCODER_TIMEOUT": 1.0,
+    # The page cache is off, except in the tests that switch it on (tests/projects/test_page_cache.py):
+    # it raises its versions after commit, which a test inside one transaction never reaches.
+    "PAGE_CACHE_ALIAS": "",
     # ...and hand the plugin settings they need to app servers they start (JSON object).
     **json.loads(os.environ.get("TEST_PARTICIPATIE_JSON") or "{}"),
 }
