@@ -8,9 +8,14 @@ initiatives, 50 extra dialogue sessions), collects the static files into a tempo
 starts gunicorn with 2 sync workers on the production settings. Then, in one run, a concurrent
 HTTP client requests each page for a fixed time: the home page, a project page, an initiative
 page, the map page and the privacy statement (a plain Wagtail page in the site's base template:
-the ceiling the others are compared with). It ends with one line:
+the ceiling the others are compared with). It does so twice, with the page cache for anonymous
+visitors (projects/page_cache.py, as in production) and without it (``PAGE_CACHE=off``), and ends
+with a line per run:
 
-    pages: home=… req/s (0.xx) project=… (0.xx) initiative=… (x.xx) map=… (x.xx) privacy=… (1.00) load=…
+    pages cached: home=… req/s (0.xx) project=… (0.xx) initiative=… (x.xx) map=… (x.xx) privacy=… (1.00) load=…
+    pages uncached: …
+
+The table above those lines also gives each page's ratio to the uncached privacy page.
 
 Goals (issue 12): project and home at ≥ 0.75 of privacy, the initiative page at ≥ 1.0.
 """
@@ -193,17 +198,22 @@ def main() -> int:
 
         connections.close_all()
 
-        port = free_port()
-        server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "participatie.wsgi", "--workers", str(WORKERS),
-             "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60", "--backlog", "512"],
-            env=env, cwd=ROOT, start_new_session=True,
-        )
-        wait_for(port)
-        results = {}
-        for name, path in paths.items():
-            hammer(port, path, 1.0)  # warm up: templates, connections, caches
-            results[name] = hammer(port, path, SECONDS)
+        runs = {}
+        for label, page_cache in (("cached", "on"), ("uncached", "off")):
+            port = free_port()
+            server = subprocess.Popen(
+                [str(Path(sys.executable).parent / "gunicorn"), "participatie.wsgi", "--workers", str(WORKERS),
+                 "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60", "--backlog", "512"],
+                env={**env, "PAGE_CACHE": page_cache}, cwd=ROOT, start_new_session=True,
+            )
+            wait_for(port)
+            results = runs[label] = {}
+            for name, path in paths.items():
+                hammer(port, path, 1.0)  # warm up: templates, connections, the page cache
+                results[name] = hammer(port, path, SECONDS)
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+            server = None
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
@@ -215,11 +225,17 @@ def main() -> int:
             with admin_connection(base_url) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
         shutil.rmtree(workdir, ignore_errors=True)
-    ceiling = results["privacy"][0] or 1.0
-    for name, (rps, errors) in results.items():
-        print(f"  {name:11} {paths[name]:40} {rps:8.1f} req/s  {rps / ceiling:5.2f} of privacy  errors={errors}")
-    figures = " ".join(f"{name}={rps:.1f} ({rps / ceiling:.2f})" for name, (rps, _e) in results.items())
-    print(f"pages: {figures} clients={CLIENTS} workers={WORKERS} load={os.getloadavg()[0]:.1f}")
+    plain = runs["uncached"]["privacy"][0] or 1.0
+    for label, results in runs.items():
+        ceiling = results["privacy"][0] or 1.0
+        print(f"{label}:")
+        for name, (rps, errors) in results.items():
+            print(f"  {name:11} {paths[name]:40} {rps:8.1f} req/s  {rps / ceiling:5.2f} of privacy  "
+                  f"{rps / plain:5.2f} of uncached privacy  errors={errors}")
+    for label, results in runs.items():
+        ceiling = results["privacy"][0] or 1.0
+        figures = " ".join(f"{name}={rps:.1f} ({rps / ceiling:.2f})" for name, (rps, _e) in results.items())
+        print(f"pages {label}: {figures} clients={CLIENTS} workers={WORKERS} load={os.getloadavg()[0]:.1f}")
     return 0
 
 

@@ -192,6 +192,7 @@ def project_detail_context(project: ProjectPage, *, request=None, today: datetim
     ``sections`` holds what other apps add through ``projects.sections.PROJECT_SECTIONS_HOOK``,
     grouped by slot ("doe_mee", "results").
     """
+    page_cache.valid_until_tomorrow()  # the current phase follows the date
     today = today or timezone.localdate()
     phases = list(project.phases.order_by("sort_order"))
     current = phase_current(phases, today)

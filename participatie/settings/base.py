@@ -284,6 +284,8 @@ PARTICIPATIE = {
     "REGISTRATION_EMAIL_RATE_LIMIT": (3, 3600),
     # Page types of other participation apps that editors may add under a project.
     "PROJECT_SUBPAGE_TYPES": ["dialogues.DialogueRoundPage"],
+    # Anonymous pages from the cache (projects/page_cache.py); PAGE_CACHE=off renders every request.
+    "PAGE_CACHE_ALIAS": "default" if env_bool("PAGE_CACHE", True) else "",
 }
 
 # Content-Security-Policy (django-csp; home.middleware.ContentSecurityPolicyMiddleware).

@@ -67,7 +67,8 @@ def app_servers(transactional_db, tmp_path):
         "DB_CONN_MAX_AGE": "0",
         "REDIS_URL": settings.REDIS_URL,
         "TEST_SHARED_CACHE_PREFIX": prefix,
-        "TEST_PARTICIPATIE_JSON": json.dumps({"REGISTRATION_RATE_LIMIT": [LIMIT, WINDOW]}),
+        # The page cache on, as in production: what one server writes, the other's cached pages show.
+        "TEST_PARTICIPATIE_JSON": json.dumps({"REGISTRATION_RATE_LIMIT": [LIMIT, WINDOW], "PAGE_CACHE_ALIAS": "default"}),
     }
     for port in PORTS:
         assert not _port_open(port), f"port {port} is taken: a server of an earlier run still up?"
@@ -186,3 +187,28 @@ def test_site_root_change_on_one_server_is_seen_by_the_other(app_servers):
     assert requests.get(f"{server_b}/marktplein/", timeout=10).status_code == 200
     assert project.title in requests.get(f"{server_a}/marktplein/", timeout=10).text
 
+
+
+def test_a_registration_on_one_server_changes_the_cached_round_page_of_the_other(app_servers):
+    """Server B keeps the round page in the shared cache; a resident registers on server A; the
+    next anonymous visitor on B sees one seat less, not B's cached page."""
+    server_a, server_b = app_servers
+    session = DialogueSessionFactory(capacity_onsite=20)
+    round_url = session.round.url
+    reader = requests.Session()
+    states = [reader.get(server_b + round_url, timeout=10).headers.get("X-Page-Cache") for _ in range(3)]
+    assert states == ["learn", "miss", "hit"]
+    assert "Nog 20 plaatsen vrij" in reader.get(server_b + round_url, timeout=10).text
+
+    resident = requests.Session()
+    path = f"/dialoog/sessie/{session.pk}/aanmelden/"
+    response = resident.post(server_a + path, allow_redirects=False, timeout=20, data={
+        "csrfmiddlewaretoken": _csrf(resident.get(server_a + path, timeout=10)), "name": "Jan de Boer",
+        "email": "jan@example.org", "stakeholder_group": "Bewoner", "consent": "on",
+    })
+    assert response.status_code == 302, response.text[:2000]
+
+    fresh = reader.get(server_b + round_url, timeout=10)
+    assert fresh.headers.get("X-Page-Cache") != "hit"
+    assert "Nog 19 plaatsen vrij" in fresh.text
+    assert reader.get(server_b + round_url, timeout=10).headers.get("X-Page-Cache") == "hit"
