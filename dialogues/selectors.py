@@ -193,6 +193,8 @@ def theme_names_public() -> list[str]:
     rounds = live_public(DialogueRoundPage.objects.all())
     tags = OutcomeTag.objects.filter(
         content_object__published_at__isnull=False, content_object__session__round__in=rounds,
-    ).exclude(content_object__session__status=SessionStatus.CANCELLED).values_list("tag__name", flat=True)
-    names = {name.strip() for name in tags.union(rounds.exclude(theme="").values_list("theme", flat=True)) if name and name.strip()}
+    ).exclude(content_object__session__status=SessionStatus.CANCELLED).values_list("tag__name", flat=True).order_by()
+    # No ORDER BY in either part: SQLite refuses one inside a UNION (pages' default ordering is "path").
+    round_themes = rounds.exclude(theme="").values_list("theme", flat=True).order_by()
+    names = {name.strip() for name in tags.union(round_themes) if name and name.strip()}
     return sorted(names, key=str.lower)

@@ -327,3 +327,18 @@ def test_switching_to_english_uses_the_plugin_catalogue(fresh_host):
     assert status == 302, _answer(fresh_host, status, "/taal/", body)
     status, _, body = browser.request(path)
     assert "I am taking part as" in body and "Ik doe mee als" not in body
+
+
+def test_search_and_what_lives_answer_on_the_embedded_database(fresh_host):
+    """SQLite refuses some SQL that PostgreSQL takes (an ORDER BY inside a UNION did): the rest of
+    the suite runs on PostgreSQL in CI, this host on SQLite."""
+    for path in ("/zoeken/?q=plein", "/zoeken/", "/wat-leeft-er/", "/verantwoording/"):
+        status, _, body = Browser().request(path)
+        assert status == 200, _answer(fresh_host, status, path, body)
+
+
+def test_anonymous_pages_come_from_the_page_cache(fresh_host):
+    """The README's MIDDLEWARE line switches the page cache on; the third anonymous request is a hit."""
+    browser = Browser()
+    states = [browser.request(fresh_host["project_url"])[1].get("X-Page-Cache") for _ in range(3)]
+    assert states[-1] == "hit", states
