@@ -25,6 +25,8 @@ def initiative_tags(initiative) -> list[str]:
 
 def initiatives_changed(initiatives) -> None:
     """For writes that bypass ``save()`` (``QuerySet.update``)."""
+    if not page_cache.enabled():
+        return  # no query for the initiatives either
     page_cache.changed(*[tag for initiative in initiatives for tag in initiative_tags(initiative)] or [INITIATIVES])
 
 

@@ -19,11 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from projects import page_cache
 from projects.jobs import enqueue
 from projects.sources import memory_changed
 
-from .cache_tags import INITIATIVES, initiative_tag
+from .cache_tags import initiatives_changed
 from .models import REACTION_MAX, Initiative, Moderation, Reaction, ReactionReport, Support
 from .services import user_can_moderate, user_is_verified
 
@@ -147,7 +146,8 @@ def reactions_personal_data_erase(*, user) -> None:
         _count_change(initiative_id, -n)
     ReactionReport.objects.filter(reporter=user).update(reporter=None)
     memory_changed([_memory_key(pk) for pk in sorted(initiative_ids)])
-    page_cache.changed(INITIATIVES, *[initiative_tag(pk) for pk in initiative_ids])  # "Deze reactie is verwijderd."
+    # "Deze reactie is verwijderd.", and fewer reactions counted wherever the initiative is shown.
+    initiatives_changed(Initiative.objects.filter(pk__in=initiative_ids).only("pk", "project_id"))
 
 
 # --- the "stop these emails" link in every reaction email ----------------------------------

@@ -10,7 +10,7 @@ from typing import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from projects.permissions import can_moderate
 from projects.sources import CommitmentStatus, memory_changed
 
 from . import clustering
-from .cache_tags import INITIATIVES, initiative_tag
+from .cache_tags import INITIATIVES, initiative_tag, initiatives_changed
 from .selectors import MODERATE_PERMISSION
 from .models import (
     MAX_PHOTOS, Area, GeoSettings, Initiative, InitiativePhoto, Moderation, Report, Status, StatusChange, Support, Theme,
@@ -355,6 +355,8 @@ def report_create(*, initiative: Initiative, reporter, reason: str) -> Report:
 def personal_data_erase(*, user) -> None:
     """AVG: detach the user from their initiatives (which stay public, anonymous) and make
     their supports anonymous, so support counts stay equal to the support rows."""
+    # The reach of their projects counts one person less.
+    initiatives_changed(Initiative.objects.filter(Q(submitter=user) | Q(supports__user=user)).distinct().only("pk", "project_id"))
     Initiative.objects.filter(submitter=user).update(submitter=None, keep_informed=False)
     Support.objects.filter(user=user).update(user=None, keep_informed=False)
     Report.objects.filter(reporter=user).update(reporter=None)

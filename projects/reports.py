@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 from rq import Retry
 from wagtail.log_actions import log
 
+from . import page_cache
 from .conf import absolute_url
 from .dates import format_date
 from .jobs import enqueue
@@ -468,7 +469,8 @@ def report_pdf_render(report_id: int) -> None:
         return
     pdf = report_render_pdf(report.html, title=_("%(title)s, versie %(number)s") % {"title": report.data["project"]["title"], "number": report.version})
     report.pdf.save(f"verslag-{report.project_id}-v{report.version}.pdf", ContentFile(pdf), save=False)
-    ParticipationReport.objects.filter(pk=report.pk, pdf="").update(pdf=report.pdf.name)
+    if ParticipationReport.objects.filter(pk=report.pk, pdf="").update(pdf=report.pdf.name):
+        page_cache.changed(page_cache.project_tag(report.project_id))  # the report page links the PDF
 
 
 def results_recipients(project: ProjectPage) -> list[str]:

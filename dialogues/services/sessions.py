@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from projects import page_cache
 from projects.sources import memory_changed
 
 from ..models import (
@@ -20,6 +21,7 @@ from ..models import (
 )
 from .common import SCHEDULE_FIELDS, RegistrationError, waitlist_position, _audit, _lock_session, _mail, _promote
 from .outcomes import outcome_memory_key
+from ..cache_tags import round_tag
 
 
 def _outcome_memory_keys(session_id: int) -> list[str]:
@@ -44,6 +46,7 @@ def session_update(*, session_id: int, data: dict, now: datetime.datetime | None
     now = now or timezone.now()
     session = DialogueSession.objects.select_for_update().select_related("round").get(pk=session_id)
     old = {f: getattr(session, f) for f in SCHEDULE_FIELDS}
+    old_round_id = session.round_id
     for key, value in data.items():
         setattr(session, key, value)
     session.full_clean()
@@ -52,6 +55,8 @@ def session_update(*, session_id: int, data: dict, now: datetime.datetime | None
         session.sequence = F("sequence") + 1
     session.save()
     session.refresh_from_db()
+    if session.round_id != old_round_id:
+        page_cache.changed(round_tag(old_round_id))  # the round it left (the save names the new one)
     memory_changed(_outcome_memory_keys(session.pk))
     if old["starts_at"] != session.starts_at and abs(session.starts_at - old["starts_at"]) > datetime.timedelta(hours=1):
         session.registrations.update(reminder_sent_at=None)
